@@ -1,0 +1,1 @@
+"""Citizen appeals come with the appeals issue."""

@@ -1,0 +1,37 @@
+"""The map layers geodata offers to the home map."""
+
+import folium
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from geodata.selectors import district_geojson
+from rgis.mapshell import LegendEntry, MapLayer, register_layer
+
+DISTRICT_COLOUR = "#1f6f8b"
+
+
+def district_layer_build() -> folium.GeoJson:
+    return folium.GeoJson(
+        district_geojson(),
+        name=_("City districts"),
+        style_function=lambda feature: {
+            "color": DISTRICT_COLOUR,
+            "weight": 2,
+            "fillOpacity": 0.05,
+        },
+        tooltip=folium.GeoJsonTooltip(fields=["name"], labels=False),
+        highlight_function=lambda feature: {"weight": 4},
+    )
+
+
+def register_geodata_layers() -> None:
+    register_layer(
+        MapLayer(
+            key="districts",
+            title=gettext_lazy("City districts"),
+            group="reference",
+            build=district_layer_build,
+            legend=(LegendEntry(gettext_lazy("City district boundary"), DISTRICT_COLOUR),),
+            shown_by_default=True,
+        )
+    )

@@ -1,0 +1,26 @@
+"""Every write of the geodata app."""
+
+from django.conf import settings
+from django.contrib.gis.geos import GEOSGeometry, MultiPolygon, Polygon
+from django.db import transaction
+
+from geodata.models import District
+
+
+def district_upsert(
+    *, slug: str, name_kk: str, name_ru: str, name_en: str, geometry: GEOSGeometry, source: str
+) -> tuple[District, bool]:
+    """Create or update a district by its code; returns it and whether it was created."""
+    if isinstance(geometry, Polygon):
+        geometry = MultiPolygon(geometry, srid=geometry.srid)
+    if geometry.srid != settings.RGIS_STORAGE_SRID:
+        geometry = geometry.transform(settings.RGIS_STORAGE_SRID, clone=True)
+    with transaction.atomic():
+        district = District.objects.filter(slug=slug).first() or District(slug=slug)
+        created = district.pk is None
+        district.name_kk, district.name_ru, district.name_en = name_kk, name_ru, name_en
+        district.geometry = geometry
+        district.source = source
+        district.full_clean()
+        district.save()
+    return district, created

@@ -1,0 +1,1 @@
+"""The parcel registry (cadastral numbers, status, geometry) comes with the queues issue."""

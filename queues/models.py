@@ -1,0 +1,1 @@
+"""Land-plot queues and applications come with the queues issue."""

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class RgisConfig(AppConfig):
+    name = "rgis"
+    verbose_name = "e-RGIS"

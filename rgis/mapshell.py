@@ -1,0 +1,149 @@
+"""The home map: a folium (Leaflet) map whose layers the apps register by group.
+
+Each app adds its layers in its AppConfig.ready() with `register_layer`; the shell
+draws them in a grouped layer switcher, shows the legend of the visible ones and keeps
+position and visible layers in the URL hash (`#map=z/lat/lon&layers=a,b`).
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import folium
+from branca.element import MacroElement
+from django.conf import settings
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+from jinja2 import Template
+
+# The groups the switcher always shows, in order; later issues fill them.
+LAYER_GROUPS: dict[str, Promise] = {
+    "plans": _("Master plan and detailed plans"),
+    "parcels": _("Land parcels"),
+    "queues": _("Plots being allocated"),
+    "appeals": _("Citizen appeals"),
+    "reference": _("City boundaries"),
+}
+
+
+@dataclass(frozen=True)
+class LegendEntry:
+    label: str | Promise
+    colour: str
+
+
+@dataclass(frozen=True)
+class MapLayer:
+    """A layer an app offers to the home map."""
+
+    key: str
+    title: str | Promise
+    group: str
+    build: Callable[[], folium.map.Layer]
+    legend: tuple[LegendEntry, ...] = field(default_factory=tuple)
+    shown_by_default: bool = False
+
+
+_registry: dict[str, MapLayer] = {}
+
+
+def register_layer(layer: MapLayer) -> None:
+    """Offer a layer to the home map; the key is what the shareable URL carries."""
+    if layer.group not in LAYER_GROUPS:
+        raise ValueError(f"Unknown map layer group {layer.group!r}")
+    _registry[layer.key] = layer
+
+
+def registered_layers() -> list[MapLayer]:
+    return list(_registry.values())
+
+
+class ShellControls(MacroElement):
+    """Hands the folium map and its layers to static/rgis/js/shell.js."""
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+            rgisShell.attach({{ this._parent.get_name() }}, {
+                groups: {{ this.groups|tojson }},
+                layers: [
+                {%- for entry in this.layers %}
+                    {key: {{ entry.key|tojson }}, group: {{ entry.group|tojson }},
+                     title: {{ entry.title|tojson }}, shown: {{ entry.shown|tojson }},
+                     legend: {{ entry.legend|tojson }},
+                     layer: {{ entry.layer.get_name() }}},
+                {%- endfor %}
+                ],
+                basemap: {{ this.basemap_name|tojson }},
+                labels: {{ this.labels|tojson }}
+            });
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, layers, groups, basemap_name, labels):
+        super().__init__()
+        self._name = "ShellControls"
+        self.layers = layers
+        self.groups = groups
+        self.basemap_name = basemap_name
+        self.labels = labels
+
+
+@dataclass(frozen=True)
+class RenderedMap:
+    """The parts of a folium map that the page template places itself."""
+
+    html: str
+    script: str
+
+
+def home_map_render() -> RenderedMap:
+    """Build the home map with every registered layer, hidden unless shown by default."""
+    lat, lon = settings.RGIS_MAP_CENTER
+    fmap = folium.Map(
+        location=[lat, lon],
+        zoom_start=settings.RGIS_MAP_ZOOM,
+        tiles=None,
+        control_scale=True,
+        prefer_canvas=True,
+    )
+    basemap_name = None
+    if settings.RGIS_BASEMAP_URL:
+        basemap = folium.TileLayer(
+            tiles=settings.RGIS_BASEMAP_URL,
+            attr=settings.RGIS_BASEMAP_ATTRIBUTION,
+            name=str(_("Base map")),
+            max_zoom=19,
+            control=False,
+        )
+        basemap.add_to(fmap)
+        basemap_name = basemap.get_name()
+
+    entries = []
+    for layer in registered_layers():
+        folium_layer = layer.build()
+        folium_layer.show = False  # shell.js shows what the URL (or the default) asks for
+        folium_layer.control = False
+        folium_layer.add_to(fmap)
+        entries.append(
+            {
+                "key": layer.key,
+                "group": layer.group,
+                "title": str(layer.title),
+                "shown": layer.shown_by_default,
+                "legend": [{"label": str(e.label), "colour": e.colour} for e in layer.legend],
+                "layer": folium_layer,
+            }
+        )
+    groups = [{"key": key, "title": str(title)} for key, title in LAYER_GROUPS.items()]
+    labels = {
+        "layers": str(_("Layers")),
+        "legend": str(_("Legend")),
+        "empty_group": str(_("Nothing published yet")),
+        "no_legend": str(_("Turn on a layer to see its legend")),
+    }
+    ShellControls(entries, groups, basemap_name, labels).add_to(fmap)
+
+    figure = fmap.get_root()
+    figure.render()
+    return RenderedMap(html=figure.html.render(), script=figure.script.render())

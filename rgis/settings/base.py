@@ -1,0 +1,172 @@
+"""Settings shared by every environment; everything site-specific comes from the environment."""
+
+import os
+from pathlib import Path
+
+import dj_database_url
+from django.utils.translation import gettext_lazy as _
+
+BASE_DIR = Path(__file__).resolve().parent.parent.parent
+VAR_DIR = Path(os.environ.get("RGIS_VAR_DIR", BASE_DIR / "var"))
+
+
+def env_list(name: str, default: str = "") -> list[str]:
+    """A comma-separated environment variable as a list of non-empty items."""
+    return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
+
+
+def env_int(name: str, default: int) -> int:
+    return int(os.environ.get(name, default))
+
+
+DEFAULT_DATABASE_URL = "postgis://rgis:rgis@127.0.0.1:5432/rgis"
+DATABASE_URL = os.environ.get("DATABASE_URL", DEFAULT_DATABASE_URL)
+
+DATABASES = {
+    "default": dj_database_url.parse(
+        DATABASE_URL, conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 60), conn_health_checks=True
+    ),
+}
+DATABASES["default"]["ENGINE"] = "django.contrib.gis.db.backends.postgis"
+# Read replicas (streaming replication), e.g. "postgis://rgis@replica1/rgis,postgis://...".
+for index, replica_url in enumerate(env_list("DATABASE_REPLICA_URLS"), start=1):
+    replica = dj_database_url.parse(replica_url, conn_max_age=60, conn_health_checks=True)
+    replica["ENGINE"] = "django.contrib.gis.db.backends.postgis"
+    replica["TEST"] = {"MIRROR": "default"}
+    DATABASES[f"replica{index}"] = replica
+DATABASE_ROUTERS = ["rgis.db_routers.ReplicaRouter"]
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost")
+CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "whitenoise.runserver_nostatic",
+    "django.contrib.staticfiles",
+    "django.contrib.gis",
+    "django_tasks",
+    "django_tasks_db",
+    "rgis",
+    "staff",
+    "geodata",
+    "parcels",
+    "queues",
+    "appeals",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.middleware.gzip.GZipMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+]
+
+ROOT_URLCONF = "rgis.urls"
+WSGI_APPLICATION = "rgis.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.template.context_processors.i18n",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "rgis.context_processors.portal",
+            ],
+        },
+    },
+]
+
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+LOGIN_URL = "staff:login"
+LOGIN_REDIRECT_URL = "staff:home"
+LOGOUT_REDIRECT_URL = "home"
+
+# Languages: Kazakh is the state language and the default; Russian and English follow.
+LANGUAGE_CODE = "kk"
+LANGUAGES = [("kk", "Қазақша"), ("ru", "Русский"), ("en", "English")]
+LOCALE_PATHS = [BASE_DIR / "rgis" / "locale"]
+# Django ships no formats module for kk: ours lives in rgis/formats/kk/.
+FORMAT_MODULE_PATH = ["rgis.formats"]
+USE_I18N = True
+USE_TZ = True
+TIME_ZONE = os.environ.get("TIME_ZONE", "Asia/Almaty")
+
+STATIC_URL = "/static/"
+STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", VAR_DIR / "static"))
+# Third-party front-end libraries, copied from node_modules by `make assets`.
+STATICFILES_DIRS = [("vendor", VAR_DIR / "vendor")]
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+}
+MEDIA_URL = "/media/"
+MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", VAR_DIR / "media"))
+
+# Uploads: anything bigger than this is refused before it is read into memory.
+RGIS_MAX_UPLOAD_MB = env_int("RGIS_MAX_UPLOAD_MB", 200)
+DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
+FILE_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
+FILE_UPLOAD_TEMP_DIR = os.environ.get("FILE_UPLOAD_TEMP_DIR") or None
+
+# Geometry is stored in this SRID; the CRS each file arrived in is recorded beside its data.
+# Set it before the first `migrate`: geometry columns are created with it.
+RGIS_STORAGE_SRID = env_int("RGIS_STORAGE_SRID", 4326)
+
+# The map shell.  An empty base-map URL means no base map (the portal works fully offline).
+RGIS_BASEMAP_URL = os.environ.get(
+    "RGIS_BASEMAP_URL", "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
+)
+RGIS_BASEMAP_ATTRIBUTION = os.environ.get(
+    "RGIS_BASEMAP_ATTRIBUTION", "&copy; OpenStreetMap contributors"
+)
+RGIS_MAP_CENTER = (42.8983, 71.3667)  # Taraz, 42°53′N 71°22′E
+RGIS_MAP_ZOOM = 12
+RGIS_CITY_NAME = _("Taraz")
+
+# Background jobs: Django's tasks API (backport) with the database backend, no broker.
+TASKS = {
+    "default": {
+        "BACKEND": "django_tasks_db.DatabaseBackend",
+        "QUEUES": ["default", "imports", "notifications"],
+    }
+}
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
+    "loggers": {"django.db.backends": {"level": "WARNING"}},
+}
+
+# Django warns that GDAL < 3.9 cannot block file and network access while parsing a
+# spatial reference. Debian 12 ships GDAL 3.6; the portal parses user-supplied CRS
+# definitions with pyproj, never with GDAL's OSR, and the Docker image ships GDAL >= 3.9.
+SILENCED_SYSTEM_CHECKS: list[str] = []
+if os.environ.get("RGIS_ALLOW_OLD_GDAL", "1") == "1":
+    from django.contrib.gis.gdal import GDAL_VERSION
+
+    if GDAL_VERSION < (3, 9):
+        SILENCED_SYSTEM_CHECKS.append("gis.W001")

@@ -1,0 +1,21 @@
+"""Development settings: `make run` uses these."""
+
+import os
+import secrets
+
+from .base import *  # noqa: F403
+from .base import VAR_DIR
+
+
+def _local_secret_key() -> str:
+    """A random key kept in var/ so sessions survive restarts; never committed."""
+    key_file = VAR_DIR / "secret_key"
+    if not key_file.exists():
+        VAR_DIR.mkdir(parents=True, exist_ok=True)
+        key_file.write_text(secrets.token_urlsafe(50))
+        key_file.chmod(0o600)
+    return key_file.read_text().strip()
+
+
+DEBUG = os.environ.get("DEBUG", "1") == "1"
+SECRET_KEY = os.environ.get("SECRET_KEY") or _local_secret_key()

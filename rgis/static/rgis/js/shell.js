@@ -1,0 +1,149 @@
+/* e-RGIS map shell: grouped layer switcher, legend, and the map state kept in the URL.
+ *
+ * The URL hash carries the view so a link can be shared:
+ *   #map=<zoom>/<lat>/<lon>&layers=<key>,<key>
+ * No "layers" part means the layers shown by default; "layers=" means none.
+ */
+(function () {
+  "use strict";
+
+  function parseHash() {
+    var state = {};
+    window.location.hash.replace(/^#/, "").split("&").forEach(function (part) {
+      var eq = part.indexOf("=");
+      if (eq > 0) state[part.slice(0, eq)] = decodeURIComponent(part.slice(eq + 1));
+    });
+    var view = null;
+    if (state.map) {
+      var p = state.map.split("/").map(Number);
+      if (p.length === 3 && p.every(isFinite)) view = {zoom: p[0], lat: p[1], lon: p[2]};
+    }
+    var layers = null;
+    if (state.layers !== undefined) layers = state.layers ? state.layers.split(",") : [];
+    return {view: view, layers: layers};
+  }
+
+  function el(tag, attrs, text) {
+    var node = document.createElement(tag);
+    Object.keys(attrs || {}).forEach(function (k) { node.setAttribute(k, attrs[k]); });
+    if (text !== undefined) node.textContent = text;
+    return node;
+  }
+
+  function attach(map, cfg) {
+    var visible = {};
+    var boxes = {};
+    var legendBody;
+
+    function hashString() {
+      var c = map.getCenter();
+      var keys = cfg.layers.filter(function (l) { return visible[l.key]; })
+        .map(function (l) { return l.key; });
+      return "#map=" + map.getZoom() + "/" + c.lat.toFixed(5) + "/" + c.lng.toFixed(5) +
+        "&layers=" + keys.join(",");
+    }
+
+    function writeHash() {
+      var hash = hashString();
+      if (window.location.hash !== hash) history.replaceState(null, "", hash);
+      // Keep the view when the visitor switches language.
+      document.querySelectorAll("a[data-keep-map-state]").forEach(function (a) {
+        a.href = a.href.split("#")[0] + hash;
+      });
+    }
+
+    function drawLegend() {
+      legendBody.textContent = "";
+      var any = false;
+      cfg.layers.forEach(function (l) {
+        if (!visible[l.key]) return;
+        l.legend.forEach(function (entry) {
+          any = true;
+          var row = el("li");
+          var swatch = el("span", {"class": "rgis-swatch", "aria-hidden": "true"});
+          swatch.style.background = entry.colour;
+          row.appendChild(swatch);
+          row.appendChild(document.createTextNode(entry.label));
+          legendBody.appendChild(row);
+        });
+      });
+      if (!any) legendBody.appendChild(el("li", {"class": "rgis-muted"}, cfg.labels.no_legend));
+    }
+
+    function show(key, on) {
+      var entry = cfg.layers.filter(function (l) { return l.key === key; })[0];
+      if (!entry) return;
+      visible[key] = on;
+      if (on) entry.layer.addTo(map); else map.removeLayer(entry.layer);
+      if (boxes[key]) boxes[key].checked = on;
+    }
+
+    function apply(state) {
+      if (state.view) map.setView([state.view.lat, state.view.lon], state.view.zoom);
+      cfg.layers.forEach(function (l) {
+        show(l.key, state.layers ? state.layers.indexOf(l.key) >= 0 : l.shown);
+      });
+      drawLegend();
+    }
+
+    var Switcher = L.Control.extend({
+      options: {position: "topright"},
+      onAdd: function () {
+        var box = el("details", {"class": "rgis-panel rgis-switcher", "open": "open"});
+        box.appendChild(el("summary", {}, cfg.labels.layers));
+        cfg.groups.forEach(function (group) {
+          var fieldset = el("fieldset", {"data-group": group.key});
+          fieldset.appendChild(el("legend", {}, group.title));
+          var members = cfg.layers.filter(function (l) { return l.group === group.key; });
+          if (!members.length) {
+            fieldset.appendChild(el("p", {"class": "rgis-muted"}, cfg.labels.empty_group));
+          }
+          members.forEach(function (l) {
+            var label = el("label");
+            var input = el("input", {type: "checkbox", name: "layer", value: l.key});
+            input.addEventListener("change", function () {
+              show(l.key, input.checked);
+              drawLegend();
+              writeHash();
+            });
+            boxes[l.key] = input;
+            label.appendChild(input);
+            label.appendChild(document.createTextNode(" " + l.title));
+            fieldset.appendChild(label);
+          });
+          box.appendChild(fieldset);
+        });
+        if (window.matchMedia && window.matchMedia("(max-width: 600px)").matches) {
+          box.removeAttribute("open");
+        }
+        L.DomEvent.disableClickPropagation(box);
+        L.DomEvent.disableScrollPropagation(box);
+        return box;
+      }
+    });
+
+    var Legend = L.Control.extend({
+      options: {position: "bottomright"},
+      onAdd: function () {
+        var box = el("details", {"class": "rgis-panel rgis-legend", "open": "open"});
+        box.appendChild(el("summary", {}, cfg.labels.legend));
+        legendBody = el("ul");
+        box.appendChild(legendBody);
+        L.DomEvent.disableClickPropagation(box);
+        return box;
+      }
+    });
+
+    new Switcher().addTo(map);
+    new Legend().addTo(map);
+    apply(parseHash());
+    writeHash();
+    map.on("moveend", writeHash);
+    window.addEventListener("hashchange", function () {
+      if (window.location.hash !== hashString()) { apply(parseHash()); writeHash(); }
+    });
+    window.rgisMap = map;
+  }
+
+  window.rgisShell = {attach: attach};
+})();

@@ -1,0 +1,21 @@
+from django.conf.urls.i18n import i18n_patterns
+from django.contrib import admin
+from django.urls import include, path
+
+from rgis import views
+
+urlpatterns = [
+    path("healthz", views.healthz, name="healthz"),
+    path("api/staff/", include("staff.api_urls")),
+]
+
+urlpatterns += i18n_patterns(
+    path("", views.home, name="home"),
+    path("search/", views.search, name="search"),
+    path("staff/", include("staff.urls")),
+    path("admin/", admin.site.urls),
+    prefix_default_language=True,
+)
+
+admin.site.site_header = "e-RGIS"
+admin.site.site_title = "e-RGIS"

@@ -1,0 +1,60 @@
+"""Every write of the staff app: the audit log."""
+
+import json
+from typing import Any
+
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db import models
+
+from staff.models import AuditEntry
+
+# Never copied into the audit log, whatever model they sit on.
+REDACTED_FIELDS = frozenset({"password", "iin", "iin_hash", "iin_encrypted"})
+REDACTED = "[redacted]"
+
+
+def audit_snapshot(instance: models.Model) -> dict[str, Any]:
+    """The audit-friendly state of a model instance: its fields and many-to-many members."""
+    state: dict[str, Any] = {}
+    for field in instance._meta.concrete_fields:
+        value = field.value_from_object(instance)
+        state[field.name] = REDACTED if field.name in REDACTED_FIELDS else value
+    if instance.pk is not None:
+        for m2m in instance._meta.many_to_many:
+            state[m2m.name] = sorted(str(member) for member in getattr(instance, m2m.name).all())
+    # Round-trip through JSON so dates, decimals and geometries are stored as text.
+    return json.loads(json.dumps(state, cls=DjangoJSONEncoder, default=str))
+
+
+def audit_record(
+    *,
+    actor: AbstractBaseUser | AnonymousUser | None,
+    action: str,
+    instance: models.Model | None = None,
+    before: dict[str, Any] | None = None,
+    after: dict[str, Any] | None = None,
+    actor_username: str = "",
+) -> AuditEntry:
+    """Append one entry to the audit log."""
+    user = actor if actor is not None and actor.is_authenticated else None
+    entry = AuditEntry(
+        actor=user,
+        actor_username=(user.get_username() if user else actor_username)[:150],
+        action=action,
+        before=before,
+        after=after,
+    )
+    if instance is not None:
+        entry.object_type = instance._meta.label_lower
+        entry.object_id = str(instance.pk or "")
+        entry.object_repr = str(instance)[:300]
+    entry.full_clean()
+    entry.save(force_insert=True)
+    return entry
+
+
+def audit_changed_fields(before: dict[str, Any] | None, after: dict[str, Any] | None) -> list[str]:
+    """Names of the fields whose value differs between two snapshots."""
+    before, after = before or {}, after or {}
+    return sorted(key for key in before.keys() | after.keys() if before.get(key) != after.get(key))
