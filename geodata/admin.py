@@ -7,6 +7,6 @@ from staff.admin import AuditedAdminMixin
 
 @admin.register(District)
 class DistrictAdmin(AuditedAdminMixin, admin.GISModelAdmin):
-    gis_widget = OfflineMapWidget
+    gis_widget = OfflineMapWidget  # type: ignore[assignment]  # stubs expect an instance
     list_display = ("slug", "name_kk", "name_ru", "name_en")
     search_fields = ("slug", "name_kk", "name_ru", "name_en")

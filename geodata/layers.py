@@ -11,15 +11,19 @@ DISTRICT_COLOUR = "#1f6f8b"
 
 
 def district_layer_build() -> folium.GeoJson:
+    collection = district_geojson()
     return folium.GeoJson(
-        district_geojson(),
+        collection,
         name=_("City districts"),
         style_function=lambda feature: {
             "color": DISTRICT_COLOUR,
             "weight": 2,
             "fillOpacity": 0.05,
         },
-        tooltip=folium.GeoJsonTooltip(fields=["name"], labels=False),
+        # folium refuses a tooltip field that no feature has: an empty database has none.
+        tooltip=folium.GeoJsonTooltip(fields=["name"], labels=False)
+        if collection["features"]
+        else None,
         highlight_function=lambda feature: {"weight": 4},
     )
 

@@ -41,7 +41,7 @@ def district_geojson() -> dict:
                 "type": "Feature",
                 "id": district.slug,
                 "properties": {"slug": district.slug, "name": district.name},
-                "geometry": json.loads(district.wgs84),  # type: ignore[attr-defined]
+                "geometry": json.loads(district.wgs84),
             }
         )
     return {"type": "FeatureCollection", "features": features}

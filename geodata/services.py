@@ -11,15 +11,16 @@ def district_upsert(
     *, slug: str, name_kk: str, name_ru: str, name_en: str, geometry: GEOSGeometry, source: str
 ) -> tuple[District, bool]:
     """Create or update a district by its code; returns it and whether it was created."""
-    if isinstance(geometry, Polygon):
-        geometry = MultiPolygon(geometry, srid=geometry.srid)
-    if geometry.srid != settings.RGIS_STORAGE_SRID:
-        geometry = geometry.transform(settings.RGIS_STORAGE_SRID, clone=True)
+    boundary = (
+        MultiPolygon(geometry, srid=geometry.srid) if isinstance(geometry, Polygon) else geometry
+    )
+    if boundary.srid != settings.RGIS_STORAGE_SRID:
+        boundary = boundary.transform(settings.RGIS_STORAGE_SRID, clone=True)
     with transaction.atomic():
         district = District.objects.filter(slug=slug).first() or District(slug=slug)
         created = district.pk is None
         district.name_kk, district.name_ru, district.name_en = name_kk, name_ru, name_en
-        district.geometry = geometry
+        district.geometry = boundary  # type: ignore[assignment]
         district.source = source
         district.full_clean()
         district.save()

@@ -7,9 +7,10 @@ position and visible layers in the URL hash (`#map=z/lat/lon&layers=a,b`).
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import cast
 
 import folium
-from branca.element import MacroElement
+from branca.element import Figure, MacroElement
 from django.conf import settings
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
@@ -144,6 +145,6 @@ def home_map_render() -> RenderedMap:
     }
     ShellControls(entries, groups, basemap_name, labels).add_to(fmap)
 
-    figure = fmap.get_root()
+    figure = cast(Figure, fmap.get_root())
     figure.render()
     return RenderedMap(html=figure.html.render(), script=figure.script.render())

@@ -1,6 +1,7 @@
 """GeoDjango admin map widget that works offline: OpenLayers is served by the portal."""
 
 import json
+from typing import Any
 
 from django.conf import settings
 from django.contrib.gis.forms.widgets import OSMWidget
@@ -10,14 +11,16 @@ class OfflineMapWidget(OSMWidget):
     """OpenLayers from our static files; the base map is the portal's setting, or none."""
 
     template_name = "rgis/widgets/openlayers.html"
-    default_lon, default_lat = settings.RGIS_MAP_CENTER[1], settings.RGIS_MAP_CENTER[0]
+    # django-stubs types these as int; OSMWidget itself takes any number.
+    default_lon = settings.RGIS_MAP_CENTER[1]  # type: ignore[assignment]
+    default_lat = settings.RGIS_MAP_CENTER[0]  # type: ignore[assignment]
     default_zoom = 11
 
     class Media:
         css = {"all": ("vendor/ol/ol.css", "gis/css/ol3.css")}
         js = ("vendor/ol/ol.js", "gis/js/OLMapWidget.js")
 
-    def get_context(self, name, value, attrs):  # type: ignore[no-untyped-def]
+    def get_context(self, name: str, value: Any, attrs: dict | None) -> dict[str, Any]:
         context = super().get_context(name, value, attrs)
         # JSON literals for the inline script; "<" escaped so no "</script>" can end it early.
         context["basemap_url_js"] = _js_literal(settings.RGIS_BASEMAP_URL)

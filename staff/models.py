@@ -22,6 +22,9 @@ class Capability(models.Model):
             ("manage_staff", _("Manage staff accounts and roles")),
         ]
 
+    def __str__(self) -> str:
+        return "capability"
+
 
 class AuditEntry(models.Model):
     """One staff action. Append-only: a database trigger refuses UPDATE and DELETE."""

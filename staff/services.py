@@ -3,7 +3,7 @@
 import json
 from typing import Any
 
-from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.contrib.auth.models import AnonymousUser, User
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 
@@ -29,7 +29,7 @@ def audit_snapshot(instance: models.Model) -> dict[str, Any]:
 
 def audit_record(
     *,
-    actor: AbstractBaseUser | AnonymousUser | None,
+    actor: User | AnonymousUser | None,
     action: str,
     instance: models.Model | None = None,
     before: dict[str, Any] | None = None,

@@ -2,8 +2,6 @@
 
 import os
 
-from django.core.exceptions import ImproperlyConfigured
-
 from .base import *  # noqa: F403
 from .base import env_int
 
@@ -11,7 +9,8 @@ DEBUG = False
 
 SECRET_KEY = os.environ.get("SECRET_KEY", "")
 if len(SECRET_KEY) < 50 or len(set(SECRET_KEY)) < 5 or SECRET_KEY.startswith("django-insecure"):
-    raise ImproperlyConfigured(
+    # SystemExit, not ImproperlyConfigured: manage.py swallows the latter and carries on.
+    raise SystemExit(
         "SECRET_KEY must be set to a random value of at least 50 characters, e.g. "
         'python -c "import secrets; print(secrets.token_urlsafe(50))"'
     )

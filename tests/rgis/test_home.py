@@ -1,0 +1,63 @@
+import json
+import re
+
+import pytest
+
+from geodata.demo import demo_districts_load
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_root_address_sends_visitors_to_the_kazakh_map(client):
+    response = client.get("/")
+    assert response.status_code == 302
+    assert response.url == "/kk/"
+
+
+def test_a_russian_browser_lands_on_the_russian_map(client):
+    response = client.get("/", HTTP_ACCEPT_LANGUAGE="ru-RU,ru;q=0.9")
+    assert response.url == "/ru/"
+
+
+@pytest.mark.parametrize("language", ["kk", "ru", "en"])
+def test_home_page_has_map_switcher_search_and_language_links(client, language):
+    demo_districts_load()
+    page = client.get(f"/{language}/").content.decode()
+    assert f'<html lang="{language}">' in page
+    assert 'class="folium-map"' in page
+    assert "rgisShell.attach(" in page
+    assert 'name="q"' in page  # the search box
+    for other in ("kk", "ru", "en"):
+        if other != language:
+            assert f'href="/{other}/"' in page
+    # The district layer carries the names in the page's language (as JSON in the script).
+    expected_name = {"kk": "Солтүстік аудан", "ru": "Северный район", "en": "North district"}
+    assert json.dumps(expected_name[language]) in page
+
+
+def test_home_page_references_only_the_portals_own_assets(client):
+    page = client.get("/kk/").content.decode()
+    external = re.findall(r'(?:src|href)="(https?://[^"]+)"', page)
+    assert external == []
+    assert re.search(r'src="/static/vendor/leaflet/leaflet\.[0-9a-f]+\.js"', page)
+
+
+def test_search_finds_districts_by_name_in_any_language(client):
+    demo_districts_load()
+    page = client.get("/en/search/", {"q": "Оңтүстік"}).content.decode()
+    assert "South district" in page
+    assert "#map=13/" in page
+    page = client.get("/en/search/", {"q": "nowhere"}).content.decode()
+    assert "Nothing found for" in page
+    page = client.get("/en/search/", {"q": "x"}).content.decode()
+    assert "at least two letters" in page
+
+
+def test_unknown_pages_answer_404_in_the_visitors_language(client):
+    response = client.get("/ru/no-such-page/")
+    assert response.status_code == 404
+    assert '<html lang="ru">' in response.content.decode()
+
+
+def test_healthz_reports_the_database_answering(client):
+    assert client.get("/healthz").json() == {"status": "ok"}
