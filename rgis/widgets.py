@@ -17,6 +17,7 @@ class OfflineMapWidget(OSMWidget):
     default_zoom = 11
 
     class Media:
+        extend = False  # replace, not add to, Django's CDN links
         css = {"all": ("vendor/ol/ol.css", "gis/css/ol3.css")}
         js = ("vendor/ol/ol.js", "gis/js/OLMapWidget.js")
 
