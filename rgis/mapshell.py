@@ -105,7 +105,7 @@ def home_map_render() -> RenderedMap:
         location=[lat, lon],
         zoom_start=settings.RGIS_MAP_ZOOM,
         tiles=None,
-        control_scale=True,
+        zoom_control=False,  # shell.js adds zoom and scale controls with translated labels
         prefer_canvas=True,
     )
     basemap_name = None
@@ -142,6 +142,10 @@ def home_map_render() -> RenderedMap:
         "legend": str(_("Legend")),
         "empty_group": str(_("Nothing published yet")),
         "no_legend": str(_("Turn on a layer to see its legend")),
+        "zoom_in": str(_("Zoom in")),
+        "zoom_out": str(_("Zoom out")),
+        "km": str(_("km")),
+        "m": str(_("m")),
     }
     ShellControls(entries, groups, basemap_name, labels).add_to(fmap)
 

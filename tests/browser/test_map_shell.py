@@ -24,6 +24,13 @@ def test_home_map_renders_offline_within_the_transfer_budget(offline, portal_url
 
     expect(page.locator("html")).to_have_attribute("lang", language)
     expect(page.locator(".leaflet-control-zoom-in")).to_be_visible()
+    with translation.override(language):
+        expect(page.locator(".leaflet-control-zoom-in")).to_have_attribute(
+            "title", translation.gettext("Zoom in")
+        )
+        expect(page.locator(".leaflet-control-scale-line")).to_contain_text(
+            translation.gettext("km")
+        )
     switcher = page.locator(".rgis-switcher")
     expect(switcher).to_be_visible()
     with translation.override(language):

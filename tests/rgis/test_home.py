@@ -61,3 +61,23 @@ def test_unknown_pages_answer_404_in_the_visitors_language(client):
 
 def test_healthz_reports_the_database_answering(client):
     assert client.get("/healthz").json() == {"status": "ok"}
+
+
+def test_an_upload_over_the_limit_is_refused_before_it_is_read(client, settings):
+    settings.RGIS_MAX_UPLOAD_MB = 1
+    too_big = str(3 * 1024 * 1024)
+    response = client.post(
+        "/api/staff/me",
+        data=b"x",
+        content_type="application/zip",
+        CONTENT_LENGTH=too_big,
+        HTTP_ACCEPT_LANGUAGE="en",
+    )
+    assert response.status_code == 413
+    assert response.json()["error"].startswith("This upload is 3 MB; the portal accepts up to 1 MB")
+
+    response = client.post("/ru/staff/login/", data={}, CONTENT_LENGTH=too_big)
+    assert response.status_code == 413
+    page = response.content.decode()
+    assert '<html lang="ru">' in page
+    assert "3 МБ" in page

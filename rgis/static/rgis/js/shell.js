@@ -134,6 +134,15 @@
       }
     });
 
+    L.control.zoom({zoomInTitle: cfg.labels.zoom_in, zoomOutTitle: cfg.labels.zoom_out}).addTo(map);
+    // Leaflet writes "km" and "m" itself; Kazakh and Russian read "км" and "м".
+    var Scale = L.Control.Scale.extend({
+      _updateScale: function (scale, text, ratio) {
+        text = text.replace(/ km$/, " " + cfg.labels.km).replace(/ m$/, " " + cfg.labels.m);
+        L.Control.Scale.prototype._updateScale.call(this, scale, text, ratio);
+      }
+    });
+    new Scale({imperial: false}).addTo(map);
     new Switcher().addTo(map);
     new Legend().addTo(map);
     apply(parseHash());
