@@ -3,7 +3,8 @@
 #
 #   gunicorn ...   (the default CMD) first:
 #                  1. copies the image's static files into $RGIS_STATIC_EXPORT_DIR, if set
-#                     (the volume the proxy serves /static/ from);
+#                     (the volume the proxy serves /static/ from; files of older images
+#                     stay, for pages still open that name them);
 #                  2. applies migrations unless RGIS_MIGRATE=0, one container at a time
 #                     (a PostgreSQL advisory lock), so several web containers may start
 #                     together;
@@ -14,7 +15,9 @@ set -eu
 if [ "${1:-}" = "gunicorn" ]; then
     if [ -n "${RGIS_STATIC_EXPORT_DIR:-}" ]; then
         echo "entrypoint: copying static files to $RGIS_STATIC_EXPORT_DIR"
-        cp -R --preserve=mode,timestamps /app/var/static/. "$RGIS_STATIC_EXPORT_DIR"/
+        # flock: web containers starting together would trip over each other's copies.
+        flock "$RGIS_STATIC_EXPORT_DIR/.copy.lock" \
+            cp -R --preserve=mode,timestamps "${STATIC_ROOT:-/app/var/static}"/. "$RGIS_STATIC_EXPORT_DIR"/
     fi
     if [ "${RGIS_MIGRATE:-1}" = "1" ]; then
         echo "entrypoint: applying migrations"

@@ -25,3 +25,5 @@ worker_tmp_dir = "/dev/shm"  # noqa: S108 (private to this container)
 forwarded_allow_ips = "*"
 accesslog = "-"
 errorlog = "-"
+# No control socket for gunicornc: its default place, $HOME, is read-only in the image.
+control_socket_disable = True

@@ -4,7 +4,7 @@ import folium
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from geodata.selectors import district_geojson
+from geodata.selectors import district_geojson, district_revision
 from rgis.mapshell import LegendEntry, MapLayer, register_layer
 
 DISTRICT_COLOUR = "#1f6f8b"
@@ -35,6 +35,7 @@ def register_geodata_layers() -> None:
             title=gettext_lazy("City districts"),
             group="reference",
             build=district_layer_build,
+            revision=district_revision,
             legend=(LegendEntry(gettext_lazy("City district boundary"), DISTRICT_COLOUR),),
             shown_by_default=True,
         )

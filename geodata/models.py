@@ -15,6 +15,7 @@ class District(models.Model):
     source = models.CharField(
         _("source"), max_length=300, blank=True, help_text=_("Where the boundary comes from.")
     )
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
     class Meta:
         verbose_name = _("district")

@@ -1,7 +1,7 @@
 import json
 
 from django.contrib.gis.db.models.functions import AsGeoJSON, PointOnSurface, Transform
-from django.db.models import F, FloatField, Func, Q, QuerySet
+from django.db.models import Count, F, FloatField, Func, Max, Q, QuerySet
 
 from geodata.models import District
 
@@ -28,6 +28,12 @@ def district_search(query: str) -> list[District]:
             Q(name_kk__icontains=query) | Q(name_ru__icontains=query) | Q(name_en__icontains=query)
         )
     )
+
+
+def district_revision() -> str:
+    """Changes whenever a district is added, changed or removed."""
+    summary = District.objects.aggregate(count=Count("pk"), latest=Max("updated_at"))
+    return f"{summary['count']}:{summary['latest']}"
 
 
 def district_geojson() -> dict:

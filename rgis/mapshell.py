@@ -5,14 +5,18 @@ draws them in a grouped layer switcher, shows the legend of the visible ones and
 position and visible layers in the URL hash (`#map=z/lat/lon&layers=a,b`).
 """
 
+import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import cast
 
 import folium
+import xyzservices
 from branca.element import Figure, MacroElement
 from django.conf import settings
+from django.core.cache import cache
 from django.utils.functional import Promise
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from jinja2 import Template
 
@@ -40,6 +44,8 @@ class MapLayer:
     title: str | Promise
     group: str
     build: Callable[[], folium.map.Layer]
+    # Changes whenever what `build` draws changes; the rendered map is cached by it.
+    revision: Callable[[], str]
     legend: tuple[LegendEntry, ...] = field(default_factory=tuple)
     shown_by_default: bool = False
 
@@ -99,7 +105,28 @@ class RenderedMap:
 
 
 def home_map_render() -> RenderedMap:
-    """Build the home map with every registered layer, hidden unless shown by default."""
+    """The home map for the active language, rebuilt only when a layer's data changed.
+
+    folium compiles its templates on every build (tens of milliseconds); the cache keeps
+    the home page cheap on every web process.
+    """
+    key_parts = [
+        get_language() or "",
+        settings.RGIS_BASEMAP_URL,
+        settings.RGIS_BASEMAP_ATTRIBUTION,
+        repr(settings.RGIS_MAP_CENTER),
+        str(settings.RGIS_MAP_ZOOM),
+    ]
+    key_parts += [f"{layer.key}={layer.revision()}" for layer in registered_layers()]
+    key = "home-map:" + hashlib.sha256("|".join(key_parts).encode()).hexdigest()
+    rendered = cache.get(key)
+    if rendered is None:
+        rendered = _home_map_build()
+        cache.set(key, rendered, timeout=24 * 3600)
+    return rendered
+
+
+def _home_map_build() -> RenderedMap:
     lat, lon = settings.RGIS_MAP_CENTER
     fmap = folium.Map(
         location=[lat, lon],
@@ -110,8 +137,14 @@ def home_map_render() -> RenderedMap:
     )
     basemap_name = None
     if settings.RGIS_BASEMAP_URL:
+        # A TileProvider, not a bare URL: folium would search xyzservices' catalogue for it.
+        provider = xyzservices.TileProvider(
+            name="basemap",
+            url=settings.RGIS_BASEMAP_URL,
+            attribution=settings.RGIS_BASEMAP_ATTRIBUTION,
+        )
         basemap = folium.TileLayer(
-            tiles=settings.RGIS_BASEMAP_URL,
+            tiles=provider,
             attr=settings.RGIS_BASEMAP_ATTRIBUTION,
             name=str(_("Base map")),
             max_zoom=19,

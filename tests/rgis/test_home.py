@@ -4,6 +4,8 @@ import re
 import pytest
 
 from geodata.demo import demo_districts_load
+from geodata.models import District
+from geodata.services import district_upsert
 
 pytestmark = pytest.mark.django_db
 
@@ -81,3 +83,20 @@ def test_an_upload_over_the_limit_is_refused_before_it_is_read(client, settings)
     page = response.content.decode()
     assert '<html lang="ru">' in page
     assert "3 МБ" in page
+
+
+def test_the_cached_home_map_follows_changes_to_its_layers(client):
+    demo_districts_load()
+    assert json.dumps("North district") in client.get("/en/").content.decode()
+    north = District.objects.get(slug="north")
+    district_upsert(
+        slug="north",
+        name_kk=north.name_kk,
+        name_ru=north.name_ru,
+        name_en="Northern district",
+        geometry=north.geometry,
+        source=north.source,
+    )
+    page = client.get("/en/").content.decode()
+    assert json.dumps("Northern district") in page
+    assert json.dumps("North district") not in page
