@@ -14,10 +14,15 @@ set -eu
 
 if [ "${1:-}" = "gunicorn" ]; then
     if [ -n "${RGIS_STATIC_EXPORT_DIR:-}" ]; then
-        echo "entrypoint: copying static files to $RGIS_STATIC_EXPORT_DIR"
-        # flock: web containers starting together would trip over each other's copies.
-        flock "$RGIS_STATIC_EXPORT_DIR/.copy.lock" \
-            cp -R --preserve=mode,timestamps "${STATIC_ROOT:-/app/var/static}"/. "$RGIS_STATIC_EXPORT_DIR"/
+        if [ -w "$RGIS_STATIC_EXPORT_DIR" ]; then
+            echo "entrypoint: copying static files to $RGIS_STATIC_EXPORT_DIR"
+            # flock: web containers starting together would trip over each other's copies.
+            flock "$RGIS_STATIC_EXPORT_DIR/.copy.lock" \
+                cp -R --preserve=mode,timestamps "${STATIC_ROOT:-/app/var/static}"/. \
+                "$RGIS_STATIC_EXPORT_DIR"/
+        else
+            echo "entrypoint: $RGIS_STATIC_EXPORT_DIR is not writable; static files come from the app"
+        fi
     fi
     if [ "${RGIS_MIGRATE:-1}" = "1" ]; then
         echo "entrypoint: applying migrations"

@@ -11,6 +11,13 @@ from typing import Any
 from django.conf import settings
 from django.db import connections
 
+# Always read from the primary: sessions and accounts (a visitor who just signed in must
+# not look signed out because a replica lags), the audit log, and the job queue, whose
+# worker claims rows with SELECT ... FOR UPDATE inside a transaction on the primary.
+PRIMARY_ONLY_APPS = frozenset(
+    {"sessions", "auth", "contenttypes", "admin", "staff", "django_tasks_database"}
+)
+
 
 def replica_aliases() -> list[str]:
     return [alias for alias in settings.DATABASES if alias.startswith("replica")]
@@ -20,7 +27,11 @@ class ReplicaRouter:
     def db_for_read(self, model: type, **hints: Any) -> str:
         replicas = replica_aliases()
         # Inside a transaction on the primary, read from it: a replica may lag behind.
-        if not replicas or connections["default"].in_atomic_block:
+        if (
+            not replicas
+            or model._meta.app_label in PRIMARY_ONLY_APPS  # type: ignore[attr-defined]
+            or connections["default"].in_atomic_block
+        ):
             return "default"
         return random.choice(replicas)  # noqa: S311 (load spreading, not security)
 
