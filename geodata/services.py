@@ -4,7 +4,7 @@ from django.conf import settings
 from django.contrib.gis.geos import GEOSGeometry, MultiPolygon, Polygon
 from django.db import transaction
 
-from geodata.models import District
+from geodata.models import District, Layer, Plan
 
 
 def district_upsert(
@@ -25,3 +25,33 @@ def district_upsert(
         district.full_clean()
         district.save()
     return district, created
+
+
+def plan_get_or_create(
+    *, slug: str, kind: str = Plan.Kind.DETAILED_PLAN, name_kk: str = "", name_ru: str = ""
+) -> tuple[Plan, bool]:
+    """The plan with this code, created as a draft if it does not exist yet."""
+    with transaction.atomic():
+        plan = Plan.objects.filter(slug=slug).first()
+        if plan is not None:
+            return plan, False
+        plan = Plan(slug=slug, kind=kind, name_kk=name_kk or slug, name_ru=name_ru or slug)
+        plan.full_clean()
+        plan.save()
+    return plan, True
+
+
+def layer_get_or_create(
+    *, plan: Plan, slug: str, kind: str = Layer.Kind.OTHER, name_kk: str = "", name_ru: str = ""
+) -> tuple[Layer, bool]:
+    """The plan's layer with this code, created if it does not exist yet."""
+    with transaction.atomic():
+        layer = Layer.objects.filter(plan=plan, slug=slug).first()
+        if layer is not None:
+            return layer, False
+        layer = Layer(
+            plan=plan, slug=slug, kind=kind, name_kk=name_kk or slug, name_ru=name_ru or slug
+        )
+        layer.full_clean()
+        layer.save()
+    return layer, True

@@ -171,3 +171,11 @@ if os.environ.get("RGIS_ALLOW_OLD_GDAL", "1") == "1":
 
     if GDAL_VERSION < (3, 9):
         SILENCED_SYSTEM_CHECKS.append("gis.W001")
+
+# The import core (geodata/importing): limits against zip bombs, and the datum shift.
+RGIS_IMPORT_MAX_UNPACKED_MB = env_int("RGIS_IMPORT_MAX_UNPACKED_MB", 2000)
+RGIS_IMPORT_MAX_COMPRESSION_RATIO = env_int("RGIS_IMPORT_MAX_COMPRESSION_RATIO", 100)
+RGIS_IMPORT_MAX_ZIP_ENTRIES = env_int("RGIS_IMPORT_MAX_ZIP_ENTRIES", 10000)
+RGIS_IMPORT_BATCH_SIZE = env_int("RGIS_IMPORT_BATCH_SIZE", 5000)
+# Pulkovo 1942 -> WGS 84 for Kazakhstan (DOMAIN.md; unconfirmed, hence a setting).
+RGIS_PULKOVO_TO_WGS84_OPERATION = os.environ.get("RGIS_PULKOVO_TO_WGS84_OPERATION", "EPSG:1291")

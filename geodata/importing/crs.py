@@ -1,0 +1,99 @@
+"""Coordinate systems: read what a file declares, parse what a planner types, never guess.
+
+CRS definitions from files and planners are parsed by pyproj (PROJ), never by GDAL's OSR:
+see the note on GDAL < 3.9 in rgis/settings/base.py.
+"""
+
+from functools import lru_cache
+
+from django.conf import settings
+from django.utils.translation import gettext_lazy as _
+from pyproj import CRS, Transformer
+from pyproj.exceptions import CRSError
+from pyproj.transformer import TransformerGroup
+
+from geodata.importing.errors import ImportRejected
+
+# Offered when a file has no .prj (DOMAIN.md: what Kazakh offices send).
+CRS_CHOICES = (
+    ("EPSG:28412", _("Pulkovo 1942 / Gauss-Krüger zone 12, with zone prefix (EPSG:28412)")),
+    ("EPSG:28472", _("Pulkovo 1942 / Gauss-Krüger zone 12, no prefix (EPSG:28472)")),
+    ("EPSG:32642", _("WGS 84 / UTM zone 42N (EPSG:32642)")),
+    ("EPSG:4326", _("WGS 84, degrees (EPSG:4326)")),
+    ("EPSG:3857", _("Web Mercator (EPSG:3857)")),
+)
+# Longitude/latitude box of Kazakhstan, to warn when coordinates land elsewhere.
+KAZAKHSTAN_BOUNDS = (46.4, 40.5, 87.4, 55.5)
+
+
+def crs_parse(text: str) -> CRS:
+    """An EPSG code, a PROJ string or WKT (ESRI's too) as a CRS, or a clear refusal."""
+    text = (text or "").strip()
+    if not text:
+        raise ImportRejected(_("Choose a coordinate system or type a PROJ string."))
+    try:
+        crs = CRS.from_user_input(text)
+    except CRSError:
+        raise ImportRejected(
+            _(
+                "“%(text)s” is not a coordinate system PROJ understands. Give an EPSG code "
+                "(EPSG:28412) or a PROJ string (+proj=tmerc +lat_0=0 +lon_0=69 ...)."
+            )
+            % {"text": text[:200]}
+        ) from None
+    if crs.is_vertical or not (crs.is_projected or crs.is_geographic):
+        raise ImportRejected(
+            _("“%(text)s” is not a horizontal coordinate system.") % {"text": text[:200]}
+        )
+    return crs
+
+
+def crs_label(crs: CRS) -> str:
+    """EPSG:NNNN when the CRS is a known one, otherwise its PROJ string."""
+    code = crs.to_epsg(min_confidence=90)
+    if code:
+        return f"EPSG:{code}"
+    return crs.to_proj4() or crs.to_wkt()
+
+
+def storage_crs() -> CRS:
+    return CRS.from_epsg(settings.RGIS_STORAGE_SRID)
+
+
+@lru_cache(maxsize=32)
+def _transformer(source_wkt: str, target_epsg: int) -> Transformer:
+    source = CRS.from_wkt(source_wkt)
+    target = CRS.from_epsg(target_epsg)
+    geodetic = source.geodetic_crs
+    if geodetic is not None and geodetic.datum.name == "Pulkovo 1942":
+        # PROJ's first choice for Pulkovo 1942 is not Kazakhstan's; DOMAIN.md names the
+        # operation (EPSG:1291, dx=15 dy=-130 dz=-84): use it explicitly.
+        wanted = _operation_name(settings.RGIS_PULKOVO_TO_WGS84_OPERATION)
+        group = TransformerGroup(source, target, always_xy=True)
+        for candidate in group.transformers:
+            if wanted in candidate.description:
+                return candidate
+    return Transformer.from_crs(source, target, always_xy=True)
+
+
+@lru_cache(maxsize=4)
+def _operation_name(code: str) -> str:
+    from pyproj.crs import CoordinateOperation
+
+    authority, _, number = code.partition(":")
+    return CoordinateOperation.from_authority(authority, number).name
+
+
+def crs_transformer(source: CRS, target_epsg: int) -> Transformer:
+    """Source CRS to an EPSG one, with the Kazakhstan datum shift for Pulkovo 1942."""
+    return _transformer(source.to_wkt(), target_epsg)
+
+
+def storage_transformer(source: CRS) -> Transformer:
+    return crs_transformer(source, settings.RGIS_STORAGE_SRID)
+
+
+def outside_kazakhstan(bounds_lonlat: tuple[float, float, float, float]) -> bool:
+    west, south, east, north = bounds_lonlat
+    k_west, k_south, k_east, k_north = KAZAKHSTAN_BOUNDS
+    return west < k_west or east > k_east or south < k_south or north > k_north

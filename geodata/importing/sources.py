@@ -1,0 +1,212 @@
+"""Find the dataset in an unpacked upload, check it is whole, and read it in batches."""
+
+import struct
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pyogrio
+import pyogrio.errors
+from django.utils.translation import gettext_lazy as _
+from pyproj import CRS
+
+from geodata.importing.crs import crs_parse
+from geodata.importing.errors import ImportRejected
+
+FORMATS = {".shp": "shapefile", ".gpkg": "geopackage", ".geojson": "geojson", ".json": "geojson"}
+FORMATS[".kml"] = "kml"
+
+
+@dataclass
+class Dataset:
+    """One readable layer of an upload."""
+
+    path: Path
+    format: str
+    layer: str | None  # a GeoPackage layer name, or the shapefile's path in the archive
+    layers: list[str]  # every layer the upload offers, to choose from
+    root: Path
+
+    @property
+    def display_layer(self) -> str:
+        return self.layer or self.path.name
+
+
+def _kml_check(path: Path) -> None:
+    # GDAL parses KML with expat; refuse DTDs outright so that no entity, internal
+    # (billion laughs) or external (file or network access), is ever expanded.
+    head = path.read_bytes()
+    if b"<!DOCTYPE" in head.upper() or b"<!ENTITY" in head.upper():
+        raise ImportRejected(
+            _(
+                "The KML file declares XML entities (a DOCTYPE). Such files can read other "
+                "files or exhaust memory and are refused. Export the KML again from your GIS."
+            )
+        )
+
+
+def _sibling(path: Path, suffix: str) -> Path | None:
+    for candidate in path.parent.iterdir():
+        if candidate.stem == path.stem and candidate.suffix.lower() == suffix:
+            return candidate
+    return None
+
+
+def shapefile_check(shp: Path) -> None:
+    """Every part present and no part cut short: GDAL would read a truncated file silently."""
+    name = shp.name
+    for suffix in (".shx", ".dbf"):
+        if _sibling(shp, suffix) is None:
+            raise ImportRejected(
+                _(
+                    "The shapefile “%(name)s” has no %(part)s file. Zip the .shp, .shx, .dbf "
+                    "and .prj together and upload again."
+                )
+                % {"name": name, "part": suffix}
+            )
+    for part in (shp, _sibling(shp, ".shx")):
+        assert part is not None
+        data_size = part.stat().st_size
+        with open(part, "rb") as handle:
+            header = handle.read(100)
+        if len(header) < 100 or struct.unpack(">i", header[:4])[0] != 9994:
+            raise ImportRejected(
+                _("“%(name)s” is not a shapefile, or it is damaged.") % {"name": part.name}
+            )
+        declared = struct.unpack(">i", header[24:28])[0] * 2
+        if data_size < declared:
+            raise ImportRejected(
+                _(
+                    "“%(name)s” is cut short: %(size)s of %(declared)s bytes. The file was "
+                    "damaged in copying; export or copy it again."
+                )
+                % {"name": part.name, "size": data_size, "declared": declared}
+            )
+    dbf = _sibling(shp, ".dbf")
+    assert dbf is not None
+    with open(dbf, "rb") as handle:
+        header = handle.read(12)
+    if len(header) < 12:
+        raise ImportRejected(_("“%(name)s” is damaged.") % {"name": dbf.name})
+    records, header_length, record_length = struct.unpack("<IHH", header[4:12])
+    if dbf.stat().st_size < header_length + records * record_length:
+        raise ImportRejected(
+            _("“%(name)s” is cut short: some attribute records are missing.") % {"name": dbf.name}
+        )
+
+
+def dataset_find(root: Path, wanted_layer: str | None = None) -> Dataset:
+    """The dataset to import from an unpacked upload (the planner picks among several)."""
+    files = sorted(p for p in root.rglob("*") if p.is_file() and not p.name.startswith("._"))
+    shapefiles = [p for p in files if p.suffix.lower() == ".shp"]
+    others = [p for p in files if p.suffix.lower() in (".gpkg", ".geojson", ".json", ".kml")]
+    if not shapefiles and not others:
+        loose = {p.suffix.lower() for p in files}
+        if loose & {".dbf", ".shx", ".prj"}:
+            raise ImportRejected(
+                _("The archive has no .shp file: the shapefile is incomplete. Add the .shp.")
+            )
+        raise ImportRejected(
+            _(
+                "No map data was found in the upload. Expected a shapefile (.shp with .shx "
+                "and .dbf), a GeoPackage, GeoJSON or KML."
+            )
+        )
+    if shapefiles:
+        names = [str(p.relative_to(root)) for p in shapefiles]
+        chosen = names.index(wanted_layer) if wanted_layer in names else 0
+        shp = shapefiles[chosen]
+        shapefile_check(shp)
+        return Dataset(shp, "shapefile", names[chosen], names, root)
+    path = others[0]
+    fmt = FORMATS[path.suffix.lower()]
+    if fmt == "kml":
+        _kml_check(path)
+    try:
+        layers = [str(name) for name, _geometry in pyogrio.list_layers(path)]
+    except pyogrio.errors.DataSourceError as error:
+        raise ImportRejected(
+            _("“%(name)s” cannot be read: it is damaged or not a %(format)s file.")
+            % {"name": path.name, "format": fmt}
+        ) from error
+    if not layers:
+        raise ImportRejected(_("“%(name)s” holds no layers.") % {"name": path.name})
+    layer = wanted_layer if wanted_layer in layers else layers[0]
+    return Dataset(path, fmt, layer, layers, root)
+
+
+@dataclass
+class DatasetInfo:
+    feature_count: int
+    fields: list[str]
+    geometry_type: str
+    crs: CRS | None
+    encoding: str | None  # what GDAL reports for formats with a fixed encoding
+
+
+def dataset_info(dataset: Dataset, encoding: str | None) -> DatasetInfo:
+    try:
+        info = pyogrio.read_info(
+            dataset.path, layer=_gdal_layer(dataset), encoding=encoding, force_feature_count=True
+        )
+    except (pyogrio.errors.DataSourceError, pyogrio.errors.DataLayerError) as error:
+        raise ImportRejected(
+            _("“%(name)s” cannot be read: it is damaged.") % {"name": dataset.path.name}
+        ) from error
+    crs = None
+    if info.get("crs"):
+        crs = crs_parse(info["crs"])
+    if dataset.format == "shapefile":
+        prj = next(
+            (
+                p
+                for p in dataset.path.parent.iterdir()
+                if p.stem == dataset.path.stem and p.suffix.lower() == ".prj"
+            ),
+            None,
+        )
+        crs = crs_parse(prj.read_text(errors="replace")) if prj else None
+    return DatasetInfo(
+        feature_count=int(info["features"]),
+        fields=[str(name) for name in info["fields"]],
+        geometry_type=str(info.get("geometry_type") or "Unknown"),
+        crs=crs,
+        encoding=info.get("encoding"),
+    )
+
+
+def _gdal_layer(dataset: Dataset) -> str | int | None:
+    return None if dataset.format == "shapefile" else dataset.layer
+
+
+def batches_read(
+    dataset: Dataset, *, encoding: str | None, batch_size: int
+) -> Iterator[tuple[np.ndarray, list[np.ndarray], list[str]]]:
+    """(geometries as WKB, field columns, field names) in batches: memory stays flat."""
+    start = 0
+    while True:
+        try:
+            meta, _fids, geometry, columns = pyogrio.raw.read(
+                dataset.path,
+                layer=_gdal_layer(dataset),
+                encoding=encoding,
+                skip_features=start,
+                max_features=batch_size,
+            )
+        except (pyogrio.errors.DataSourceError, pyogrio.errors.DataLayerError) as error:
+            raise ImportRejected(
+                _("Reading “%(name)s” failed after %(done)s features: the file is damaged.")
+                % {"name": dataset.path.name, "done": start}
+            ) from error
+        except UnicodeDecodeError as error:
+            raise ImportRejected(
+                _("The text is not in %(encoding)s. Choose another encoding.")
+                % {"encoding": encoding}
+            ) from error
+        if geometry is None:
+            geometry = np.full(len(columns[0]) if columns else 0, None, dtype=object)
+        yield geometry, columns, [str(name) for name in meta["fields"]]
+        if len(geometry) < batch_size:
+            return
+        start += batch_size
