@@ -7,11 +7,14 @@ from rgis import views
 urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("api/staff/", include("staff.api_urls")),
+    path("api/imports/", include("geodata.api_urls")),
 ]
 
 urlpatterns += i18n_patterns(
     path("", views.home, name="home"),
     path("search/", views.search, name="search"),
+    path("plans/", include("geodata.urls")),
+    path("staff/imports/", include("geodata.staff_urls")),
     path("staff/", include("staff.urls")),
     path("admin/", admin.site.urls),
     prefix_default_language=True,

@@ -1,0 +1,4 @@
+"""Planners' pages: upload, preview and import."""
+
+app_name = "imports"
+urlpatterns: list = []
