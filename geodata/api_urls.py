@@ -1,2 +1,11 @@
+from django.urls import path
+
+from geodata import api
+
 app_name = "imports-api"
-urlpatterns: list = []
+urlpatterns = [
+    path("", api.import_create, name="create"),
+    path("<uuid:job_id>", api.import_detail, name="detail"),
+    path("<uuid:job_id>/inspect", api.import_inspect, name="inspect"),
+    path("<uuid:job_id>/start", api.import_start, name="start"),
+]

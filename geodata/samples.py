@@ -12,6 +12,8 @@ import numpy as np
 import pandas as pd
 import shapely
 
+from geodata.importing.encoding import gdal_encoding
+
 # Taraz in EPSG:28412 (DOMAIN.md): about 12 693 630, 4 754 396.
 TARAZ_GK12 = (12_693_630.0, 4_754_396.0)
 ZONES = [
@@ -81,7 +83,12 @@ def shapefile_zip(
     work = target.parent / f".{target.stem}-parts"
     work.mkdir(parents=True, exist_ok=True)
     shp = work / f"{name}.shp"
-    frame.to_file(shp, driver="ESRI Shapefile", encoding=encoding, engine="pyogrio")
+    frame.to_file(
+        shp,
+        driver="ESRI Shapefile",
+        encoding=gdal_encoding(encoding),
+        engine="pyogrio",
+    )
     with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as archive:
         for part in sorted(work.iterdir()):
             dropped = (part.suffix.lower() == ".cpg" and not keep_cpg) or (

@@ -1,4 +1,11 @@
 """Planners' pages: upload, preview and import."""
 
+from django.urls import path
+
+from geodata import staff_views
+
 app_name = "imports"
-urlpatterns: list = []
+urlpatterns = [
+    path("new/", staff_views.import_new, name="new"),
+    path("<uuid:job_id>/", staff_views.import_detail, name="detail"),
+]

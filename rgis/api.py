@@ -1,23 +1,49 @@
 """JSON API plumbing shared by the apps: one place turns refusals into JSON errors."""
 
+import base64
 import functools
 from collections.abc import Callable
 from typing import Any
 
+from django.contrib.auth import authenticate
 from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.middleware.csrf import CsrfViewMiddleware
 from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt
+
+from rgis.errors import Refusal
+
+SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
 
 
-class ApiError(Exception):
-    """A refusal the client can act on; `message` is shown to the user as is."""
+class ApiError(Refusal):
+    """A refusal of the API itself (method, sign-in, role, parameters)."""
 
-    status = 400
 
-    def __init__(self, message: str, *, status: int | None = None) -> None:
-        super().__init__(message)
-        self.message = message
-        if status is not None:
-            self.status = status
+def _basic_auth_user(request: HttpRequest) -> bool:
+    """Sign in a script that sent HTTP Basic credentials (over HTTPS in production)."""
+    header = request.META.get("HTTP_AUTHORIZATION", "")
+    if not header.startswith("Basic "):
+        return False
+    try:
+        username, _sep, password = base64.b64decode(header[6:]).decode().partition(":")
+    except (ValueError, UnicodeDecodeError):
+        raise ApiError(_("The Authorization header is malformed."), status=401) from None
+    user = authenticate(request, username=username, password=password)
+    if user is None:
+        raise ApiError(_("Wrong user name or password."), status=401)
+    request.user = user
+    return True
+
+
+def _no_view(request: HttpRequest) -> HttpResponse:
+    return HttpResponse()
+
+
+def _csrf_refused(request: HttpRequest) -> bool:
+    # Browsers sign in with the session cookie: such writes need the CSRF token, as forms do.
+    check = CsrfViewMiddleware(lambda _request: HttpResponse())
+    return check.process_view(request, _no_view, (), {}) is not None
 
 
 def api_view(
@@ -26,19 +52,26 @@ def api_view(
     """Wrap a view returning JSON-able data: method, sign-in and capability checks."""
 
     def decorate(view: Callable[..., Any]) -> Callable[..., HttpResponse]:
+        @csrf_exempt  # checked below for session sign-ins; Basic auth carries no cookie
         @functools.wraps(view)
         def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
             try:
                 if request.method not in methods:
                     raise ApiError(_("This address does not accept that method."), status=405)
+                basic = _basic_auth_user(request)
+                if not basic and request.method not in SAFE_METHODS and _csrf_refused(request):
+                    raise ApiError(
+                        _("The page expired (no CSRF token). Reload it and try again."),
+                        status=403,
+                    )
                 if capability is not None:
                     if not request.user.is_authenticated:
                         raise ApiError(_("Sign in as staff to use this."), status=401)
                     if not request.user.has_perm(capability):
                         raise ApiError(_("Your role does not allow this."), status=403)
                 result = view(request, *args, **kwargs)
-            except ApiError as refusal:
-                return JsonResponse({"error": refusal.message}, status=refusal.status)
+            except Refusal as refusal:
+                return JsonResponse({"error": str(refusal.message)}, status=refusal.status)
             if isinstance(result, HttpResponse):
                 return result
             return JsonResponse(result, json_dumps_params={"ensure_ascii": False})

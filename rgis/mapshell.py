@@ -185,3 +185,29 @@ def _home_map_build() -> RenderedMap:
     figure = cast(Figure, fmap.get_root())
     figure.render()
     return RenderedMap(html=figure.html.render(), script=figure.script.render())
+
+
+def geojson_map_render(
+    collection: dict, *, bounds: tuple[float, float, float, float] | None = None
+) -> RenderedMap:
+    """A small map of some features (WGS 84 GeoJSON), fitted to them: previews, versions."""
+    lat, lon = settings.RGIS_MAP_CENTER
+    fmap = folium.Map(location=[lat, lon], zoom_start=settings.RGIS_MAP_ZOOM, tiles=None)
+    if settings.RGIS_BASEMAP_URL:
+        provider = xyzservices.TileProvider(
+            name="basemap",
+            url=settings.RGIS_BASEMAP_URL,
+            attribution=settings.RGIS_BASEMAP_ATTRIBUTION,
+        )
+        folium.TileLayer(tiles=provider, attr=settings.RGIS_BASEMAP_ATTRIBUTION).add_to(fmap)
+    if collection.get("features"):
+        folium.GeoJson(
+            collection,
+            style_function=lambda feature: {"color": "#b5442b", "weight": 2, "fillOpacity": 0.2},
+        ).add_to(fmap)
+    if bounds is not None:
+        west, south, east, north = bounds
+        fmap.fit_bounds([[south, west], [north, east]])
+    figure = cast(Figure, fmap.get_root())
+    figure.render()
+    return RenderedMap(html=figure.html.render(), script=figure.script.render())

@@ -101,6 +101,9 @@ def _extract(archive: zipfile.ZipFile, entries, target: Path) -> None:
 
 def upload_unpack(upload: Path, original_name: str, workdir: Path) -> Path:
     """Put the upload's files into workdir; returns the directory to search for data."""
+    if not upload.is_file():
+        # Web nodes and workers must share MEDIA_ROOT (docs/scaling.md).
+        raise ImportRejected(_("The uploaded file is no longer on the server. Upload it again."))
     suffix = Path(original_name).suffix.lower()
     if suffix in ZIP_SUFFIXES:
         if not zipfile.is_zipfile(upload):

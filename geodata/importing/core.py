@@ -234,7 +234,7 @@ def _copy_features(version_id: int, first_fid: int, rows: list[dict], geoms: np.
         )
     buffer.seek(0)
     with connection.cursor() as cursor:
-        cursor.cursor.copy_expert(  # type: ignore[attr-defined]
+        cursor.cursor.copy_expert(
             "COPY geodata_feature (version_id, fid, attributes, geometry) FROM STDIN "
             "WITH (FORMAT csv)",
             buffer,
@@ -253,7 +253,12 @@ def _extent_and_type(version: LayerVersion, counts: GeometryCounts) -> None:
         from django.contrib.gis.geos import GEOSGeometry, Polygon
 
         geometry = GEOSGeometry(envelope)
-        version.extent = geometry if isinstance(geometry, Polygon) else geometry.envelope
+        # One point, or features in a straight line, have a point or a line for envelope.
+        envelope_polygon = (
+            geometry if isinstance(geometry, Polygon) else Polygon.from_bbox(geometry.extent)
+        )
+        envelope_polygon.srid = geometry.srid
+        version.extent = envelope_polygon  # type: ignore[assignment]
     types = list(counts.types)
     version.geometry_type = types[0] if len(types) == 1 else ("Mixed" if types else "")
 

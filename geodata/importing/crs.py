@@ -65,7 +65,8 @@ def _transformer(source_wkt: str, target_epsg: int) -> Transformer:
     source = CRS.from_wkt(source_wkt)
     target = CRS.from_epsg(target_epsg)
     geodetic = source.geodetic_crs
-    if geodetic is not None and geodetic.datum.name == "Pulkovo 1942":
+    datum = geodetic.datum if geodetic is not None else None
+    if datum is not None and datum.name == "Pulkovo 1942":
         # PROJ's first choice for Pulkovo 1942 is not Kazakhstan's; DOMAIN.md names the
         # operation (EPSG:1291, dx=15 dy=-130 dz=-84): use it explicitly.
         wanted = _operation_name(settings.RGIS_PULKOVO_TO_WGS84_OPERATION)

@@ -31,6 +31,8 @@ _CPG_ALIASES = {
     "1048": "kz1048",
     "kz1048": "kz1048",
     "kz-1048": "kz1048",
+    "rk1048": "kz1048",  # what GDAL (iconv) writes
+    "strk1048-2002": "kz1048",
 }
 _EXPECTED = set(
     "абвгдеёжзийклмнопрстуфхцчшщъыьэюяәғқңөұүһі"
@@ -39,6 +41,9 @@ _EXPECTED = set(
     " .,;:-–—_/()\"'«»№%+*=#&?!"
 )
 SAMPLE_RECORDS = 5000
+# GDAL recodes shapefile text through iconv, which knows Python's kz1048 only as RK1048;
+# given a name it does not know, it passes the bytes through undecoded.
+_GDAL_NAMES = {"kz1048": "RK1048"}
 
 
 @dataclass
@@ -47,6 +52,11 @@ class EncodingGuess:
     declared: str | None  # what a .cpg says, if there is one
     certain: bool  # a .cpg that decodes cleanly, or text that is plain ASCII / valid UTF-8
     samples: dict[str, list[str]] = field(default_factory=dict)  # decoded text per candidate
+
+
+def gdal_encoding(encoding: str | None) -> str | None:
+    """The name GDAL reads and writes a shapefile encoding by."""
+    return _GDAL_NAMES.get(encoding, encoding) if encoding else encoding
 
 
 def cpg_read(dbf: Path) -> str | None:

@@ -1,17 +1,12 @@
 """The refusals of the import core: each message tells the planner what to do next."""
 
-from django.utils.functional import Promise
+from rgis.errors import Refusal
 
 
-class ImportRejected(Exception):
+class ImportRejected(Refusal):
     """This file cannot be imported as it is; nothing was written."""
 
-    def __init__(self, message: str | Promise) -> None:
-        super().__init__(str(message))
-        self.message = message
-
-    def __str__(self) -> str:
-        return str(self.message)
+    status = 422
 
 
 class CrsRequired(ImportRejected):

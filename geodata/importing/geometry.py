@@ -68,12 +68,12 @@ def geometries_prepare(
     wkb: np.ndarray, transformer: Transformer | None, counts: GeometryCounts
 ) -> np.ndarray:
     """Storage-ready shapely geometries (None where the file had none), counting as we go."""
-    geoms = shapely.from_wkb(wkb, on_invalid="ignore")
+    geoms: np.ndarray = np.asarray(shapely.from_wkb(wkb, on_invalid="ignore"), dtype=object)
     missing = shapely.is_missing(geoms)
     counts.null += int(missing.sum())
     empty = ~missing & shapely.is_empty(geoms)
     counts.empty += int(empty.sum())
-    geoms = np.where(empty, None, geoms)
+    geoms[empty] = None
     present = ~shapely.is_missing(geoms)
 
     has_z = present & shapely.has_z(geoms)

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from pyproj import CRS
 
 from geodata.importing.crs import crs_parse
+from geodata.importing.encoding import gdal_encoding
 from geodata.importing.errors import ImportRejected
 
 FORMATS = {".shp": "shapefile", ".gpkg": "geopackage", ".geojson": "geojson", ".json": "geojson"}
@@ -36,8 +37,9 @@ class Dataset:
 def _kml_check(path: Path) -> None:
     # GDAL parses KML with expat; refuse DTDs outright so that no entity, internal
     # (billion laughs) or external (file or network access), is ever expanded.
-    head = path.read_bytes()
-    if b"<!DOCTYPE" in head.upper() or b"<!ENTITY" in head.upper():
+    # Without NULs, a UTF-16 or UTF-32 file cannot hide its DOCTYPE from this check.
+    head = path.read_bytes().replace(b"\x00", b"").upper()
+    if b"<!DOCTYPE" in head or b"<!ENTITY" in head:
         raise ImportRejected(
             _(
                 "The KML file declares XML entities (a DOCTYPE). Such files can read other "
@@ -148,7 +150,10 @@ class DatasetInfo:
 def dataset_info(dataset: Dataset, encoding: str | None) -> DatasetInfo:
     try:
         info = pyogrio.read_info(
-            dataset.path, layer=_gdal_layer(dataset), encoding=encoding, force_feature_count=True
+            dataset.path,
+            layer=_gdal_layer(dataset),
+            encoding=gdal_encoding(encoding),
+            force_feature_count=True,
         )
     except (pyogrio.errors.DataSourceError, pyogrio.errors.DataLayerError) as error:
         raise ImportRejected(
@@ -190,7 +195,7 @@ def batches_read(
             meta, _fids, geometry, columns = pyogrio.raw.read(
                 dataset.path,
                 layer=_gdal_layer(dataset),
-                encoding=encoding,
+                encoding=gdal_encoding(encoding),
                 skip_features=start,
                 max_features=batch_size,
             )

@@ -1,0 +1,143 @@
+"""The import API: the same core as the planners' page and the import_layer command."""
+
+from typing import Any
+from uuid import UUID
+
+from django.db import transaction
+from django.http import HttpRequest, JsonResponse
+from django.shortcuts import get_object_or_404
+from django.urls import NoReverseMatch, reverse
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+
+from geodata.importing.core import ImportOptions
+from geodata.jobs import (
+    import_job_create,
+    import_job_progress,
+    import_job_reinspect,
+    import_job_start,
+)
+from geodata.models import ImportJob, Layer, Plan
+from geodata.services import layer_get_or_create, plan_get_or_create
+from rgis.api import ApiError, api_view
+from staff.roles import capability
+
+MANAGE_PLANS = capability("manage_plans")
+
+
+def _options(request: HttpRequest) -> ImportOptions:
+    return ImportOptions(
+        encoding=request.POST.get("encoding") or None,
+        crs=request.POST.get("crs") or None,
+        source_layer=request.POST.get("source_layer") or None,
+    )
+
+
+def version_url(job: ImportJob) -> str | None:
+    """The public page of the version an import made, once it exists."""
+    if job.version is None:
+        return None
+    version = job.version
+    try:
+        return reverse(
+            "plans:version",
+            args=[version.layer.plan.slug, version.layer.slug, version.number],
+        )
+    except NoReverseMatch:
+        return None
+
+
+def job_json(job: ImportJob) -> dict[str, Any]:
+    progress = import_job_progress(job)
+    inspection = {k: v for k, v in job.inspection.items() if k not in ("preview", "report")}
+    return {
+        "id": str(job.pk),
+        "status": job.status,
+        "status_label": job.get_status_display(),
+        "source_filename": job.source_filename,
+        "progress": progress,
+        "seconds_left_label": (
+            _("about %(s)s s left") % {"s": progress["seconds_left"]}
+            if progress["seconds_left"] is not None
+            else ""
+        ),
+        "error": job.error or None,
+        "inspection": inspection,
+        "report": job.inspection.get("report"),
+        "version_url": version_url(job),
+    }
+
+
+@api_view(capability=MANAGE_PLANS, methods=("POST",))
+def import_create(request: HttpRequest) -> JsonResponse:
+    """Upload a file (multipart field `file`); answers with what the file holds."""
+    upload = request.FILES.get("file")
+    if upload is None:
+        raise ApiError(_("Attach the file in the form field “file”."))
+    job = import_job_create(
+        upload=upload,
+        user=request.user,  # type: ignore[arg-type]
+        options=_options(request),
+        language=get_language() or "kk",
+    )
+    return JsonResponse(job_json(job), status=201, json_dumps_params={"ensure_ascii": False})
+
+
+@api_view(capability=MANAGE_PLANS)
+def import_detail(request: HttpRequest, job_id: UUID) -> dict[str, Any]:
+    """Status, progress (percent, features done, time left), report or error."""
+    return job_json(get_object_or_404(ImportJob, pk=job_id))
+
+
+@api_view(capability=MANAGE_PLANS, methods=("POST",))
+def import_inspect(request: HttpRequest, job_id: UUID) -> dict[str, Any]:
+    """Read the upload again with another encoding, CRS or layer."""
+    job = import_job_reinspect(
+        job=get_object_or_404(ImportJob, pk=job_id), options=_options(request)
+    )
+    return job_json(job)
+
+
+@api_view(capability=MANAGE_PLANS, methods=("POST",))
+def import_start(request: HttpRequest, job_id: UUID) -> JsonResponse:
+    """Queue the import into plan `plan` / layer `layer` (both created when missing)."""
+    job = get_object_or_404(ImportJob, pk=job_id)
+    plan_slug, layer_slug = request.POST.get("plan", ""), request.POST.get("layer", "")
+    if not plan_slug or not layer_slug:
+        raise ApiError(_("Give the plan code (“plan”) and the layer code (“layer”)."))
+    plan_kind = request.POST.get("plan_kind") or Plan.Kind.DETAILED_PLAN
+    layer_kind = request.POST.get("layer_kind") or Layer.Kind.OTHER
+    if plan_kind not in Plan.Kind.values or layer_kind not in Layer.Kind.values:
+        raise ApiError(_("Unknown plan or layer kind."))
+    with transaction.atomic():  # a refused start leaves no new, empty plan or layer
+        job = _start(request, job, plan_slug, layer_slug, plan_kind, layer_kind)
+    return JsonResponse(job_json(job), status=202, json_dumps_params={"ensure_ascii": False})
+
+
+def _start(
+    request: HttpRequest,
+    job: ImportJob,
+    plan_slug: str,
+    layer_slug: str,
+    plan_kind: str,
+    layer_kind: str,
+) -> ImportJob:
+    plan, _created = plan_get_or_create(
+        slug=plan_slug,
+        kind=plan_kind,
+        name_kk=request.POST.get("plan_name_kk", ""),
+        name_ru=request.POST.get("plan_name_ru", ""),
+    )
+    layer, _created = layer_get_or_create(
+        plan=plan,
+        slug=layer_slug,
+        kind=layer_kind,
+        name_kk=request.POST.get("layer_name_kk", ""),
+        name_ru=request.POST.get("layer_name_ru", ""),
+    )
+    return import_job_start(
+        job=job,
+        layer=layer,
+        options=_options(request),
+        user=request.user,  # type: ignore[arg-type]
+    )

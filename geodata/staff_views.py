@@ -1,0 +1,154 @@
+"""Planners' pages: upload a file, check the preview, import it, watch the progress."""
+
+from uuid import UUID
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required, permission_required
+from django.db import transaction
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from geodata.api import version_url
+from geodata.forms import NEW_PLAN, ImportOptionsForm, ImportTargetForm, UploadForm
+from geodata.importing.core import ImportOptions
+from geodata.importing.errors import ImportRejected
+from geodata.jobs import (
+    import_job_create,
+    import_job_progress,
+    import_job_reinspect,
+    import_job_start,
+)
+from geodata.models import ImportJob, Layer, Plan
+from geodata.services import layer_get_or_create, plan_get_or_create
+from rgis.mapshell import geojson_map_render
+from staff.roles import capability
+
+MANAGE_PLANS = capability("manage_plans")
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+@permission_required(MANAGE_PLANS, raise_exception=True)
+def import_new(request: HttpRequest) -> HttpResponse:
+    form = UploadForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            job = import_job_create(
+                upload=form.cleaned_data["file"],
+                user=request.user,  # type: ignore[arg-type]
+                options=ImportOptions(),
+                language=get_language() or "kk",
+            )
+        except ImportRejected as refusal:
+            form.add_error("file", str(refusal))
+        else:
+            return redirect("imports:detail", job_id=job.pk)
+    status = 400 if request.method == "POST" else 200
+    return render(request, "geodata/import_new.html", {"form": form}, status=status)
+
+
+def _options_from(form: ImportOptionsForm) -> ImportOptions:
+    return ImportOptions(
+        encoding=form.cleaned_data.get("encoding") or None,
+        crs=form.crs_text(),
+        source_layer=form.cleaned_data.get("source_layer") or None,
+    )
+
+
+def _target_resolve(form: ImportTargetForm) -> Layer:
+    data = form.cleaned_data
+    if data["plan"] == NEW_PLAN:
+        plan, _created = plan_get_or_create(
+            slug=data["new_plan_slug"],
+            kind=data["new_plan_kind"] or Plan.Kind.DETAILED_PLAN,
+            name_kk=data["new_plan_name_kk"],
+            name_ru=data["new_plan_name_ru"],
+        )
+    else:
+        plan = get_object_or_404(Plan, slug=data["plan"])
+    layer, _created = layer_get_or_create(
+        plan=plan,
+        slug=data["layer_slug"],
+        kind=data["layer_kind"],
+        name_kk=data["layer_name_kk"],
+        name_ru=data["layer_name_ru"],
+    )
+    return layer
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+@permission_required(MANAGE_PLANS, raise_exception=True)
+def import_detail(request: HttpRequest, job_id: UUID) -> HttpResponse:
+    job = get_object_or_404(ImportJob, pk=job_id)
+    inspection = job.inspection
+    initial_options = {
+        "encoding": (inspection.get("encoding") or {}).get("chosen") or "",
+        "crs": job.options.get("crs") or "",
+        "source_layer": inspection.get("layer") or "",
+    }
+    options_form = ImportOptionsForm(
+        request.POST or None, inspection=inspection, initial=initial_options
+    )
+    target_form = ImportTargetForm(request.POST if "start" in request.POST else None)
+    if request.method == "POST" and options_form.is_valid():
+        options = _options_from(options_form)
+        try:
+            if "start" in request.POST:
+                if target_form.is_valid():
+                    # A refused start must not leave a new, empty plan or layer behind.
+                    with transaction.atomic():
+                        layer = _target_resolve(target_form)
+                        import_job_start(
+                            job=job,
+                            layer=layer,
+                            options=options,
+                            user=request.user,  # type: ignore[arg-type]
+                        )
+                    return redirect("imports:detail", job_id=job.pk)
+            else:
+                import_job_reinspect(job=job, options=options)
+                messages.success(request, _("Checked again with your choices."))
+                return redirect("imports:detail", job_id=job.pk)
+        except ImportRejected as refusal:
+            options_form.add_error(None, str(refusal))
+    job.refresh_from_db()
+    preview = job.inspection.get("preview")
+    preview_map = None
+    if preview and preview.get("features"):
+        preview_map = geojson_map_render(preview, bounds=_bounds(preview))
+    fields = job.inspection.get("fields", [])
+    rows = [[row.get(name) for name in fields] for row in job.inspection.get("rows", [])]
+    return render(
+        request,
+        "geodata/import_detail.html",
+        {
+            "job": job,
+            "rows": rows,
+            "version_url": version_url(job),
+            "inspection": job.inspection,
+            "options_form": options_form,
+            "target_form": target_form,
+            "progress": import_job_progress(job),
+            "preview_map": preview_map,
+            "busy": job.status in (ImportJob.Status.QUEUED, ImportJob.Status.RUNNING),
+        },
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+def _bounds(collection: dict) -> tuple[float, float, float, float] | None:
+    import shapely
+
+    geometries = [
+        shapely.geometry.shape(feature["geometry"])
+        for feature in collection["features"]
+        if feature.get("geometry")
+    ]
+    if not geometries:
+        return None
+    west, south, east, north = shapely.total_bounds(geometries)
+    return (float(west), float(south), float(east), float(north))
