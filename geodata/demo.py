@@ -1,13 +1,25 @@
-"""The Taraz demo data of the geodata app (approximate boundaries, for trying the portal)."""
+"""The Taraz demo data of the geodata app: districts, the master plan's zoning, one ПДП.
 
+Plan layers go through the import core exactly as a planner's upload does (a generated
+office-style shapefile: cp1251, no .cpg, Pulkovo 1942). Running it again adds nothing.
+"""
+
+import datetime
 import json
+import tempfile
 from pathlib import Path
 
 from django.contrib.gis.geos import GEOSGeometry
+from django.db import transaction
 
-from geodata.services import district_upsert
+from geodata.importing.core import ImportOptions, layer_import
+from geodata.models import Layer, Plan
+from geodata.samples import TARAZ_GK12, parcel_grid, shapefile_zip, zoning_grid
+from geodata.services import district_upsert, layer_get_or_create, plan_get_or_create
 
 DEMO_DIR = Path(__file__).resolve().parent / "demo"
+# The ПДП lies in a micro-district about 3 km north-east of the centre.
+PDP_CENTRE = (TARAZ_GK12[0] + 3000.0, TARAZ_GK12[1] + 2500.0)
 
 
 def demo_districts_load() -> int:
@@ -26,3 +38,71 @@ def demo_districts_load() -> int:
         )
         created_count += created
     return created_count
+
+
+def _import_once(layer: Layer, frame, filename: str, encoding: str = "cp1251") -> bool:
+    """Import a generated file into the layer unless it already has a version."""
+    if layer.versions.exists():
+        return False
+    with tempfile.TemporaryDirectory(prefix="rgis-demo-") as workdir:
+        archive = shapefile_zip(
+            frame, Path(workdir) / filename, folder=Path(filename).stem, encoding=encoding
+        )
+        layer_import(
+            upload=archive,
+            original_name=filename,
+            layer=layer,
+            options=ImportOptions(),
+            user=None,
+        )
+    return True
+
+
+@transaction.atomic
+def demo_plans_load() -> int:
+    """The master plan to 2040 with its zoning and the Сәулет ПДП with parcels."""
+    master, created = plan_get_or_create(
+        slug="taraz-master-plan-2040",
+        kind=Plan.Kind.MASTER_PLAN,
+        name_kk="Тараз қаласының 2040 жылға дейінгі бас жоспары (демо)",
+        name_ru="Генеральный план города Тараз до 2040 года (демо)",
+    )
+    if created:
+        master.name_en = "Taraz master plan to 2040 (demo)"
+        master.status = Plan.Status.APPROVED
+        master.approval_body = "Қазақстан Республикасының Үкіметі / Правительство РК"
+        master.approval_number = "44"
+        master.approval_date = datetime.date(2024, 1, 29)
+        master.full_clean()
+        master.save()
+    zoning, _ = layer_get_or_create(
+        plan=master,
+        slug="zoning",
+        kind=Layer.Kind.FUNCTIONAL_ZONES,
+        name_kk="Функционалдық аймақтар",
+        name_ru="Функциональное зонирование",
+    )
+    pdp, created = plan_get_or_create(
+        slug="saulet-pdp",
+        kind=Plan.Kind.DETAILED_PLAN,
+        name_kk="«Сәулет» шағын ауданының ЕЖЖ (демо)",
+        name_ru="ПДП микрорайона «Сәулет» (демо)",
+    )
+    if created:
+        pdp.name_en = "Detailed plan of the Saulet micro-district (demo)"
+        pdp.status = Plan.Status.PUBLIC_DISCUSSION
+        pdp.full_clean()
+        pdp.save()
+    parcels, _ = layer_get_or_create(
+        plan=pdp,
+        slug="parcels",
+        kind=Layer.Kind.PARCELS,
+        name_kk="Жер учаскелері",
+        name_ru="Земельные участки",
+    )
+    # The zoning names are in Kazakh too: that office writes kz1048 (still no .cpg).
+    imported = _import_once(zoning, zoning_grid(), "Генплан зонирование.zip", "kz1048")
+    imported += _import_once(
+        parcels, parcel_grid(400, invalid_every=40, centre=PDP_CENTRE), "ПДП Сәулет участки.zip"
+    )
+    return int(imported)

@@ -25,12 +25,18 @@ ZONES = [
 ]
 
 
-def parcel_grid(count: int, *, invalid_every: int = 0, cell: float = 30.0) -> gpd.GeoDataFrame:
+def parcel_grid(
+    count: int,
+    *,
+    invalid_every: int = 0,
+    cell: float = 30.0,
+    centre: tuple[float, float] = TARAZ_GK12,
+) -> gpd.GeoDataFrame:
     """`count` square parcels in a grid over Taraz; every n-th one a self-intersecting bow tie."""
     side = int(np.ceil(np.sqrt(count)))
     index = np.arange(count)
-    x0 = TARAZ_GK12[0] - side * cell / 2 + (index % side) * cell
-    y0 = TARAZ_GK12[1] - side * cell / 2 + (index // side) * cell
+    x0 = centre[0] - side * cell / 2 + (index % side) * cell
+    y0 = centre[1] - side * cell / 2 + (index // side) * cell
     geoms = shapely.box(x0, y0, x0 + cell * 0.9, y0 + cell * 0.9)
     if invalid_every:
         bad = index[index % invalid_every == invalid_every - 1]
@@ -57,6 +63,36 @@ def parcel_grid(count: int, *, invalid_every: int = 0, cell: float = 30.0) -> gp
             "PLOSHAD": np.round(np.full(count, (cell * 0.9) ** 2 / 10000), 4),
         },
         geometry=geoms,
+        crs="EPSG:28412",
+    )
+
+
+def zoning_grid(*, cell: float = 1000.0, half_width: int = 7) -> gpd.GeoDataFrame:
+    """Functional zones of a master plan: 1 km cells over Taraz, zoned by where they lie."""
+    rows = []
+    cx, cy = TARAZ_GK12
+    for i in range(-half_width, half_width + 1):
+        for j in range(-half_width, half_width):
+            x, y = cx + i * cell, cy + j * cell
+            distance = np.hypot(i + 0.5, j + 0.5)
+            if abs(j + 0.5) < 1:  # along the Talas
+                zone = ZONES[4]
+            elif distance < 2.5:
+                zone = ZONES[2]
+            elif i < -3 and j > 2:
+                zone = ZONES[3]
+            elif distance < 4.5:
+                zone = ZONES[1]
+            else:
+                zone = ZONES[0]
+            rows.append((shapely.box(x, y, x + cell, y + cell), zone))
+    return gpd.GeoDataFrame(
+        {
+            "ZONE_CODE": [zone[0] for _geometry, zone in rows],
+            "ZONE_RU": [zone[1] for _geometry, zone in rows],
+            "ZONE_KK": [zone[2] for _geometry, zone in rows],
+        },
+        geometry=[geometry for geometry, _zone in rows],
         crs="EPSG:28412",
     )
 
