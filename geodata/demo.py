@@ -101,7 +101,7 @@ def demo_plans_load() -> int:
         name_ru="Земельные участки",
     )
     # The zoning names are in Kazakh too: that office writes kz1048 (still no .cpg).
-    imported = _import_once(zoning, zoning_grid(), "Генплан зонирование.zip", "kz1048")
+    imported = int(_import_once(zoning, zoning_grid(), "Генплан зонирование.zip", "kz1048"))
     imported += _import_once(
         parcels, parcel_grid(400, invalid_every=40, centre=PDP_CENTRE), "ПДП Сәулет участки.zip"
     )

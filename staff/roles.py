@@ -1,6 +1,6 @@
 """The staff roles (Django groups) and the capabilities each one holds."""
 
-from typing import Final
+from typing import Any, Final
 
 CAPABILITY_APP: Final = "staff"
 
@@ -53,6 +53,13 @@ ROLE_MODEL_PERMISSIONS: Final[dict[str, tuple[tuple[str, str], ...]]] = {
     "planner": (
         ("geodata", "view_district"),
         ("geodata", "change_district"),
+        ("geodata", "view_plan"),
+        ("geodata", "add_plan"),
+        ("geodata", "change_plan"),
+        ("geodata", "view_layer"),
+        ("geodata", "add_layer"),
+        ("geodata", "change_layer"),
+        ("geodata", "view_layerversion"),
     ),
     "administrator": (
         ("auth", "add_user"),
@@ -63,5 +70,51 @@ ROLE_MODEL_PERMISSIONS: Final[dict[str, tuple[tuple[str, str], ...]]] = {
         ("geodata", "view_district"),
         ("geodata", "change_district"),
         ("geodata", "add_district"),
+        ("geodata", "view_plan"),
+        ("geodata", "add_plan"),
+        ("geodata", "change_plan"),
+        ("geodata", "view_layer"),
+        ("geodata", "add_layer"),
+        ("geodata", "change_layer"),
+        ("geodata", "view_layerversion"),
     ),
 }
+
+
+def roles_sync(apps: Any) -> None:
+    """Create the role groups and give them their permissions (data migrations call this).
+
+    Idempotent: a later migration calls it again after adding models or capabilities.
+    """
+    group_model = apps.get_model("auth", "Group")
+    permission_model = apps.get_model("auth", "Permission")
+    content_type_model = apps.get_model("contenttypes", "ContentType")
+    capability_model = apps.get_model("staff", "Capability")
+
+    # Permissions are normally created after migrate; roles need them now.
+    capability_type, _ = content_type_model.objects.get_or_create(
+        app_label="staff", model="capability"
+    )
+    titles = dict(capability_model._meta.permissions)
+    for role, codenames in ROLE_CAPABILITIES.items():
+        group, _ = group_model.objects.get_or_create(name=role)
+        for codename in codenames:
+            permission, _ = permission_model.objects.get_or_create(
+                content_type=capability_type,
+                codename=codename,
+                defaults={"name": str(titles.get(codename, codename))[:255]},
+            )
+            group.permissions.add(permission)
+    for role, pairs in ROLE_MODEL_PERMISSIONS.items():
+        group = group_model.objects.get(name=role)
+        for app_label, codename in pairs:
+            action, model = codename.split("_", 1)
+            content_type, _ = content_type_model.objects.get_or_create(
+                app_label=app_label, model=model
+            )
+            permission, _ = permission_model.objects.get_or_create(
+                content_type=content_type,
+                codename=codename,
+                defaults={"name": f"Can {action} {model}"},
+            )
+            group.permissions.add(permission)
