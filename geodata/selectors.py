@@ -1,9 +1,21 @@
 import json
+from dataclasses import dataclass
 
 from django.contrib.gis.db.models.functions import AsGeoJSON, PointOnSurface, Transform
-from django.db.models import Count, F, FloatField, Func, Max, Q, QuerySet
+from django.db.models import (
+    Count,
+    F,
+    FilteredRelation,
+    FloatField,
+    Func,
+    Max,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+)
 
-from geodata.models import District
+from geodata.models import District, Feature, Layer, LayerVersion, Plan
 
 
 class GeographyAreaHa(Func):
@@ -51,3 +63,148 @@ def district_geojson() -> dict:
             }
         )
     return {"type": "FeatureCollection", "features": features}
+
+
+# Public pages of plans, layers and versions.
+
+MAP_FEATURE_LIMIT = 2000
+ATTRIBUTE_TABLE_ROWS = 50
+
+
+def plan_list() -> QuerySet[Plan]:
+    """Every plan with its number of layers (`layer_count`), the latest decisions first."""
+    return Plan.objects.annotate(layer_count=Count("layers")).order_by(
+        "kind", F("approval_date").desc(nulls_last=True), "slug"
+    )
+
+
+def plan_get(slug: str) -> Plan:
+    """The plan with this code; raises Plan.DoesNotExist."""
+    return Plan.objects.get(slug=slug)
+
+
+def plan_layer_list(plan: Plan) -> QuerySet[Layer]:
+    """The plan's layers with their current version's figures (None where none yet).
+
+    Annotates `version_count`, `current_number`, `current_feature_count` and
+    `current_uploaded_at`.
+    """
+    return (
+        Layer.objects.filter(plan=plan)
+        .alias(current=FilteredRelation("versions", condition=Q(versions__is_current=True)))
+        .annotate(
+            version_count=Count("versions", distinct=True),
+            current_number=F("current__number"),
+            current_feature_count=F("current__feature_count"),
+            current_uploaded_at=F("current__uploaded_at"),
+        )
+        .order_by("kind", "slug")
+    )
+
+
+def layer_get(plan_slug: str, layer_slug: str) -> Layer:
+    """The layer with its plan; raises Layer.DoesNotExist."""
+    return Layer.objects.select_related("plan").get(plan__slug=plan_slug, slug=layer_slug)
+
+
+def layer_versions(layer: Layer) -> QuerySet[LayerVersion]:
+    """Every version of the layer, newest first (without the bulky import report)."""
+    return layer.versions.defer("report", "extent").order_by("-number")
+
+
+def version_get(plan_slug: str, layer_slug: str, number: int) -> LayerVersion:
+    """One version with its layer, plan and uploader; raises LayerVersion.DoesNotExist.
+
+    Annotates `current_number` (the layer's current version) and `extent_wgs84`.
+    """
+    current = LayerVersion.objects.filter(layer=OuterRef("layer"), is_current=True)
+    return (
+        LayerVersion.objects.select_related("layer__plan", "uploaded_by")
+        .annotate(
+            current_number=Subquery(current.values("number")[:1]),
+            extent_wgs84=Transform("extent", 4326),
+        )
+        .get(layer__plan__slug=plan_slug, layer__slug=layer_slug, number=number)
+    )
+
+
+def _file_field_order(version: LayerVersion) -> list[str]:
+    """The fields in the order the file lists them: jsonb keeps no key order of its own."""
+    return [str(name) for name in (version.report or {}).get("fields", [])]
+
+
+def _in_file_order(attributes: dict, file_order: list[str]) -> dict:
+    ordered = {name: attributes[name] for name in file_order if name in attributes}
+    ordered.update(attributes)  # keys the report does not list keep their place at the end
+    return ordered
+
+
+@dataclass(frozen=True)
+class VersionMapFeatures:
+    """The features a version's map draws: at most MAP_FEATURE_LIMIT of them."""
+
+    collection: dict
+    truncated: bool
+
+
+def version_features_geojson(
+    version: LayerVersion, limit: int = MAP_FEATURE_LIMIT
+) -> VersionMapFeatures:
+    """The first `limit` features with a geometry, as GeoJSON in WGS 84 (one query)."""
+    # Six decimals of a degree are about 10 cm: enough for parcel corners.
+    rows = (
+        Feature.objects.filter(version=version, geometry__isnull=False)
+        .annotate(wgs84=AsGeoJSON(Transform("geometry", 4326), precision=6))
+        .order_by("fid")
+        .values_list("fid", "attributes", "wgs84")[: limit + 1]
+    )
+    file_order = _file_field_order(version)
+    features = [
+        {
+            "type": "Feature",
+            "id": fid,
+            "properties": _in_file_order(attributes or {}, file_order),
+            "geometry": json.loads(geometry),
+        }
+        for fid, attributes, geometry in rows
+    ]
+    truncated = len(features) > limit
+    return VersionMapFeatures(
+        collection={"type": "FeatureCollection", "features": features[:limit]},
+        truncated=truncated,
+    )
+
+
+@dataclass(frozen=True)
+class AttributeTable:
+    """The first rows of a version's attributes, one column per attribute key."""
+
+    columns: list[str]
+    rows: list[list]  # [fid, value of each column ...]
+
+
+def version_attribute_table(
+    version: LayerVersion, limit: int = ATTRIBUTE_TABLE_ROWS
+) -> AttributeTable:
+    """The attributes of the version's first `limit` features (one query).
+
+    Columns are the keys found in those features, in the order the file lists its fields
+    (from the import report), then any others in the order first seen: jsonb sorts keys
+    by length, so the rows alone cannot tell the file's order.
+    """
+    records = list(
+        Feature.objects.filter(version=version)
+        .order_by("fid")
+        .values_list("fid", "attributes")[:limit]
+    )
+    seen: dict[str, None] = {}  # an ordered set
+    for _fid, attributes in records:
+        for key in attributes or {}:
+            seen.setdefault(key, None)
+    columns = [name for name in _file_field_order(version) if name in seen]
+    columns += [name for name in seen if name not in columns]
+    rows = [
+        [fid, *((attributes or {}).get(column) for column in columns)]
+        for fid, attributes in records
+    ]
+    return AttributeTable(columns=columns, rows=rows)

@@ -23,7 +23,7 @@ from geodata.jobs import (
 )
 from geodata.models import ImportJob, Layer, Plan
 from geodata.services import layer_get_or_create, plan_get_or_create
-from rgis.mapshell import geojson_map_render
+from rgis.mapshell import features_map_render
 from staff.roles import capability
 
 MANAGE_PLANS = capability("manage_plans")
@@ -119,7 +119,7 @@ def import_detail(request: HttpRequest, job_id: UUID) -> HttpResponse:
     preview = job.inspection.get("preview")
     preview_map = None
     if preview and preview.get("features"):
-        preview_map = geojson_map_render(preview, bounds=_bounds(preview))
+        preview_map = features_map_render(preview, bounds=_bounds(preview))
     fields = job.inspection.get("fields", [])
     rows = [[row.get(name) for name in fields] for row in job.inspection.get("rows", [])]
     return render(

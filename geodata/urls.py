@@ -1,4 +1,13 @@
 """Public pages of plans, layers and versions."""
 
+from django.urls import path
+
+from geodata import views
+
 app_name = "plans"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.plan_list_page, name="list"),
+    path("<slug:slug>/", views.plan_detail_page, name="detail"),
+    path("<slug:slug>/<slug:layer_slug>/", views.layer_page, name="layer"),
+    path("<slug:slug>/<slug:layer_slug>/v<int:number>/", views.version_page, name="version"),
+]

@@ -135,23 +135,7 @@ def _home_map_build() -> RenderedMap:
         zoom_control=False,  # shell.js adds zoom and scale controls with translated labels
         prefer_canvas=True,
     )
-    basemap_name = None
-    if settings.RGIS_BASEMAP_URL:
-        # A TileProvider, not a bare URL: folium would search xyzservices' catalogue for it.
-        provider = xyzservices.TileProvider(
-            name="basemap",
-            url=settings.RGIS_BASEMAP_URL,
-            attribution=settings.RGIS_BASEMAP_ATTRIBUTION,
-        )
-        basemap = folium.TileLayer(
-            tiles=provider,
-            attr=settings.RGIS_BASEMAP_ATTRIBUTION,
-            name=str(_("Base map")),
-            max_zoom=19,
-            control=False,
-        )
-        basemap.add_to(fmap)
-        basemap_name = basemap.get_name()
+    basemap_name = _basemap_add(fmap)
 
     entries = []
     for layer in registered_layers():
@@ -175,10 +159,7 @@ def _home_map_build() -> RenderedMap:
         "legend": str(_("Legend")),
         "empty_group": str(_("Nothing published yet")),
         "no_legend": str(_("Turn on a layer to see its legend")),
-        "zoom_in": str(_("Zoom in")),
-        "zoom_out": str(_("Zoom out")),
-        "km": str(_("km")),
-        "m": str(_("m")),
+        **_control_labels(),
     }
     ShellControls(entries, groups, basemap_name, labels).add_to(fmap)
 
@@ -187,27 +168,83 @@ def _home_map_build() -> RenderedMap:
     return RenderedMap(html=figure.html.render(), script=figure.script.render())
 
 
-def geojson_map_render(
-    collection: dict, *, bounds: tuple[float, float, float, float] | None = None
+class MapControls(MacroElement):
+    """Zoom and scale controls with translated labels (static/rgis/js/shell.js)."""
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+            rgisShell.addControls({{ this._parent.get_name() }}, {{ this.labels|tojson }});
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._name = "MapControls"
+        self.labels = _control_labels()
+
+
+def _control_labels() -> dict[str, str]:
+    return {
+        "zoom_in": str(_("Zoom in")),
+        "zoom_out": str(_("Zoom out")),
+        "km": str(_("km")),
+        "m": str(_("m")),
+    }
+
+
+def _basemap_add(fmap: folium.Map) -> str | None:
+    """The configured base map, if any; returns its JavaScript name."""
+    if not settings.RGIS_BASEMAP_URL:
+        return None
+    # A TileProvider, not a bare URL: folium would search xyzservices' catalogue for it.
+    provider = xyzservices.TileProvider(
+        name="basemap",
+        url=settings.RGIS_BASEMAP_URL,
+        attribution=settings.RGIS_BASEMAP_ATTRIBUTION,
+    )
+    basemap = folium.TileLayer(
+        tiles=provider,
+        attr=settings.RGIS_BASEMAP_ATTRIBUTION,
+        name=str(_("Base map")),
+        max_zoom=19,
+        control=False,
+    )
+    basemap.add_to(fmap)
+    return basemap.get_name()
+
+
+def features_map_render(
+    collection: dict,
+    *,
+    name: str = "",
+    bounds: tuple[float, float, float, float] | None = None,
+    colour: str = "#c2410c",
 ) -> RenderedMap:
-    """A small map of some features (WGS 84 GeoJSON), fitted to them: previews, versions."""
+    """A map of some features (WGS 84 GeoJSON) fitted to `bounds`, with attribute popups:
+    import previews and version pages. Needs leaflet.js and shell.js on the page."""
     lat, lon = settings.RGIS_MAP_CENTER
-    fmap = folium.Map(location=[lat, lon], zoom_start=settings.RGIS_MAP_ZOOM, tiles=None)
-    if settings.RGIS_BASEMAP_URL:
-        provider = xyzservices.TileProvider(
-            name="basemap",
-            url=settings.RGIS_BASEMAP_URL,
-            attribution=settings.RGIS_BASEMAP_ATTRIBUTION,
-        )
-        folium.TileLayer(tiles=provider, attr=settings.RGIS_BASEMAP_ATTRIBUTION).add_to(fmap)
+    fmap = folium.Map(
+        location=[lat, lon],
+        zoom_start=settings.RGIS_MAP_ZOOM,
+        tiles=None,
+        zoom_control=False,
+        prefer_canvas=True,
+    )
+    _basemap_add(fmap)
     if collection.get("features"):
         folium.GeoJson(
             collection,
-            style_function=lambda feature: {"color": "#b5442b", "weight": 2, "fillOpacity": 0.2},
+            name=name,
+            style_function=lambda feature: {"color": colour, "weight": 2, "fillOpacity": 0.15},
+            marker=folium.CircleMarker(radius=5),
+            on_each_feature=folium.JsCode("rgisShell.attributePopup"),
         ).add_to(fmap)
     if bounds is not None:
         west, south, east, north = bounds
-        fmap.fit_bounds([[south, west], [north, east]])
+        fmap.fit_bounds([[south, west], [north, east]], max_zoom=18)
+    MapControls().add_to(fmap)
     figure = cast(Figure, fmap.get_root())
     figure.render()
     return RenderedMap(html=figure.html.render(), script=figure.script.render())

@@ -122,7 +122,12 @@ def upload_unpack(upload: Path, original_name: str, workdir: Path) -> Path:
             ) from error
         return workdir
     if suffix in PLAIN_SUFFIXES:
-        shutil.copyfile(upload, workdir / f"upload{suffix}")
+        # Keep the planner's file name: messages name it, and GDAL names a GeoJSON or KML
+        # layer after its file.
+        name = Path(original_name.replace("\\", "/")).name
+        if name.startswith("._") or len(name.encode()) > 200:
+            name = f"upload{suffix}"
+        shutil.copyfile(upload, workdir / name)
         return workdir
     if suffix in {".shp", ".dbf", ".shx"}:
         raise ImportRejected(

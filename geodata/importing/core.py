@@ -258,7 +258,7 @@ def _extent_and_type(version: LayerVersion, counts: GeometryCounts) -> None:
             geometry if isinstance(geometry, Polygon) else Polygon.from_bbox(geometry.extent)
         )
         envelope_polygon.srid = geometry.srid
-        version.extent = envelope_polygon  # type: ignore[assignment]
+        version.extent = envelope_polygon
     types = list(counts.types)
     version.geometry_type = types[0] if len(types) == 1 else ("Mixed" if types else "")
 

@@ -70,7 +70,11 @@ def geometries_prepare(
     """Storage-ready shapely geometries (None where the file had none), counting as we go."""
     geoms: np.ndarray = np.asarray(shapely.from_wkb(wkb, on_invalid="ignore"), dtype=object)
     missing = shapely.is_missing(geoms)
-    counts.null += int(missing.sum())
+    # GEOS cannot read some broken shapes at all (a ring left open): such a feature is
+    # kept without geometry, but counted as unrepairable, not as one the file had none for.
+    unreadable = missing & np.array([item is not None for item in wkb], dtype=bool)
+    counts.null += int((missing & ~unreadable).sum())
+    counts.unrepairable += int(unreadable.sum())
     empty = ~missing & shapely.is_empty(geoms)
     counts.empty += int(empty.sum())
     geoms[empty] = None

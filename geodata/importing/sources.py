@@ -98,6 +98,15 @@ def shapefile_check(shp: Path) -> None:
         )
 
 
+def _layer_check(wanted_layer: str | None, layers: list[str]) -> None:
+    # A mistyped --source-layer must not quietly import another layer.
+    if wanted_layer and wanted_layer not in layers:
+        raise ImportRejected(
+            _("The upload has no layer “%(layer)s”. It holds: %(layers)s.")
+            % {"layer": wanted_layer, "layers": ", ".join(layers)}
+        )
+
+
 def dataset_find(root: Path, wanted_layer: str | None = None) -> Dataset:
     """The dataset to import from an unpacked upload (the planner picks among several)."""
     files = sorted(p for p in root.rglob("*") if p.is_file() and not p.name.startswith("._"))
@@ -117,6 +126,7 @@ def dataset_find(root: Path, wanted_layer: str | None = None) -> Dataset:
         )
     if shapefiles:
         names = [str(p.relative_to(root)) for p in shapefiles]
+        _layer_check(wanted_layer, names)
         chosen = names.index(wanted_layer) if wanted_layer in names else 0
         shp = shapefiles[chosen]
         shapefile_check(shp)
@@ -134,6 +144,7 @@ def dataset_find(root: Path, wanted_layer: str | None = None) -> Dataset:
         ) from error
     if not layers:
         raise ImportRejected(_("“%(name)s” holds no layers.") % {"name": path.name})
+    _layer_check(wanted_layer, layers)
     layer = wanted_layer if wanted_layer in layers else layers[0]
     return Dataset(path, fmt, layer, layers, root)
 

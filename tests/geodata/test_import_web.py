@@ -150,5 +150,8 @@ def test_refusals_come_in_the_planners_language(client, tmp_path):
     with translation.override("ru"):
         from django.utils.translation import gettext
 
-        english = "Files of type “%(suffix)s” are not accepted. Upload a zipped shapefile, a GeoPackage (.gpkg), GeoJSON or KML/KMZ."
+        english = (
+            "Files of type “%(suffix)s” are not accepted. Upload a zipped shapefile, a "
+            "GeoPackage (.gpkg), GeoJSON or KML/KMZ."
+        )
         assert answer == gettext(english) % {"suffix": ".docx"}

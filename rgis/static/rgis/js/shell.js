@@ -30,6 +30,35 @@
     return node;
   }
 
+  // Zoom buttons and a metric scale with labels in the page's language: Leaflet writes
+  // "km" and "m" itself; Kazakh and Russian read "км" and "м".
+  function addControls(map, labels) {
+    L.control.zoom({zoomInTitle: labels.zoom_in, zoomOutTitle: labels.zoom_out}).addTo(map);
+    var Scale = L.Control.Scale.extend({
+      _updateScale: function (scale, text, ratio) {
+        text = text.replace(/ km$/, " " + labels.km).replace(/ m$/, " " + labels.m);
+        L.Control.Scale.prototype._updateScale.call(this, scale, text, ratio);
+      }
+    });
+    new Scale({imperial: false}).addTo(map);
+  }
+
+  // Attribute values come from uploaded files: popups write them as text, never as HTML.
+  function attributePopup(feature, layer) {
+    layer.bindPopup(function () {
+      var table = el("table", {"class": "rgis-feature-popup"});
+      var properties = feature.properties || {};
+      Object.keys(properties).forEach(function (key) {
+        var row = table.insertRow();
+        row.appendChild(el("th", {}, key));
+        var value = properties[key];
+        row.insertCell().textContent = value === null ? "" :
+          (typeof value === "object" ? JSON.stringify(value) : String(value));
+      });
+      return table;
+    });
+  }
+
   function attach(map, cfg) {
     var visible = {};
     var boxes = {};
@@ -134,15 +163,7 @@
       }
     });
 
-    L.control.zoom({zoomInTitle: cfg.labels.zoom_in, zoomOutTitle: cfg.labels.zoom_out}).addTo(map);
-    // Leaflet writes "km" and "m" itself; Kazakh and Russian read "км" and "м".
-    var Scale = L.Control.Scale.extend({
-      _updateScale: function (scale, text, ratio) {
-        text = text.replace(/ km$/, " " + cfg.labels.km).replace(/ m$/, " " + cfg.labels.m);
-        L.Control.Scale.prototype._updateScale.call(this, scale, text, ratio);
-      }
-    });
-    new Scale({imperial: false}).addTo(map);
+    addControls(map, cfg.labels);
     new Switcher().addTo(map);
     new Legend().addTo(map);
     apply(parseHash());
@@ -154,5 +175,5 @@
     window.rgisMap = map;
   }
 
-  window.rgisShell = {attach: attach};
+  window.rgisShell = {attach: attach, addControls: addControls, attributePopup: attributePopup};
 })();
