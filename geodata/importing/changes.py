@@ -13,6 +13,9 @@ SELECT key FROM (
     SELECT DISTINCT jsonb_object_keys(attributes) AS key
     FROM geodata_feature WHERE version_id = %(new)s
 ) keys
+-- Identifier-like names first (a cadastral number, an id), then alphabetical: the same
+-- key is chosen every time.
+ORDER BY key !~* '(kad|cad|nomer|number|^id$|^fid$|code|kod)', key
 """
 _KEY_USABLE_SQL = """
 SELECT bool_and(ok) FROM (

@@ -35,7 +35,7 @@ from geodata.importing.crs import (
     storage_transformer,
 )
 from geodata.importing.encoding import ENCODING_LABELS, dbf_encoding_guess
-from geodata.importing.errors import CrsRequired, EncodingRequired
+from geodata.importing.errors import CrsRequired, EncodingRequired, ImportRejected
 from geodata.importing.geometry import GeometryCounts, geometries_prepare
 from geodata.importing.sources import Dataset, batches_read, dataset_find, dataset_info
 from geodata.models import Layer, LayerVersion
@@ -313,6 +313,11 @@ def layer_import(
                 done += len(geoms)
                 if progress:
                     progress(done, max(total, done))
+            if done == 0:
+                # An empty file would blank the layer on the map: surely not what was meant.
+                raise ImportRejected(
+                    _("The file holds no features. Nothing was imported; check the file.")
+                )
             version.feature_count = done
             _extent_and_type(version, counts)
             version.report = {"geometry": counts.as_dict(), "fields": info.fields}
