@@ -30,6 +30,7 @@ from geodata.importing.crs import (
     crs_label,
     crs_parse,
     crs_transformer,
+    krassowsky_without_shift,
     outside_kazakhstan,
     storage_crs,
     storage_transformer,
@@ -170,6 +171,14 @@ def source_inspect(upload: Path, original_name: str, options: ImportOptions) -> 
         crs = None
         with contextlib.suppress(CrsRequired):  # the preview then asks for one
             crs = _crs_decide(info.crs, options)
+        if crs is not None and krassowsky_without_shift(crs):
+            warnings.append(
+                _(
+                    "This coordinate system is on the Krassowsky ellipsoid but has no datum "
+                    "shift: the features would land tens of metres off. Add "
+                    "+towgs84=15,-130,-84 (the Kazakhstan shift) to the PROJ string."
+                )
+            )
         first = next(
             batches_read(dataset, encoding=encoding["chosen"], batch_size=PREVIEW_FEATURES)
         )

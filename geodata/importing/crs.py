@@ -94,6 +94,18 @@ def storage_transformer(source: CRS) -> Transformer:
     return crs_transformer(source, settings.RGIS_STORAGE_SRID)
 
 
+def krassowsky_without_shift(crs: CRS) -> bool:
+    """A local system on the Krassowsky ellipsoid with no datum shift: PROJ can only place
+    it roughly (tens of metres off), so the planner should add +towgs84."""
+    ellipsoid = crs.ellipsoid
+    datum = crs.datum
+    if ellipsoid is None or "krass" not in ellipsoid.name.lower():
+        return False
+    if datum is not None and "pulkovo" in datum.name.lower():
+        return False
+    return "towgs84" not in (crs.to_proj4() or "")
+
+
 def outside_kazakhstan(bounds_lonlat: tuple[float, float, float, float]) -> bool:
     west, south, east, north = bounds_lonlat
     k_west, k_south, k_east, k_north = KAZAKHSTAN_BOUNDS

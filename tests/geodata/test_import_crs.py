@@ -237,3 +237,15 @@ def test_the_preview_shows_the_parcels_in_degrees_over_taraz(tmp_path):
     assert 71.36 < west < east < 71.38
     assert 42.89 < south < north < 42.91
     assert Layer.objects.count() == 0  # inspecting writes nothing
+
+
+def test_a_krassowsky_proj_string_without_a_shift_gets_a_warning(tmp_path):
+    upload = parcels_zip(tmp_path, 5, keep_prj=False)
+    without_shift = GK12_PROJ.replace("+towgs84=15,-130,-84,0,0,0,0 ", "")
+
+    with override("en"):
+        warned = source_inspect(upload, upload.name, ImportOptions(crs=without_shift))
+        fine = source_inspect(upload, upload.name, ImportOptions(crs=GK12_PROJ))
+
+    assert any("+towgs84=15,-130,-84" in warning for warning in warned["warnings"])
+    assert not any("towgs84" in warning for warning in fine["warnings"])
