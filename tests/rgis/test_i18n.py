@@ -53,3 +53,27 @@ def test_kazakh_dates_and_numbers():
 def test_russian_dates_keep_the_genitive_month():
     with translation.override("ru"):
         assert formats.date_format(datetime.date(2026, 11, 27)) == "27 ноября 2026 г."
+
+
+# Words that are data or proper names, the same on every language's page.
+DATA_WORDS = {"MultiPolygon", "ESRI", "Shapefile", "GeoPackage", "GeoJSON", "Windows", "Kazakh"}
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("language", ["kk", "ru"])
+def test_no_english_is_left_on_the_plan_pages(client, language):
+    from django.core.management import call_command
+
+    call_command("load_demo")
+    for path in (
+        "/plans/",
+        "/plans/saulet-pdp/",
+        "/plans/saulet-pdp/parcels/",
+        "/plans/saulet-pdp/parcels/v1/",
+        "/plans/taraz-master-plan-2040/zoning/v1/",
+    ):
+        english = _visible_text(client.get("/en" + path).content.decode())
+        english = {word for word in english if not word.isupper()} - DATA_WORDS
+        english -= {"RGIS", "English", "Leaflet", "OpenStreetMap", "JavaScript"}
+        local = _visible_text(client.get(f"/{language}{path}").content.decode())
+        assert english & local == set(), path
