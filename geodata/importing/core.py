@@ -6,7 +6,6 @@ behind and the previous version stays current.
 """
 
 import contextlib
-import csv
 import io
 import json
 import math
@@ -78,16 +77,51 @@ def _json_value(value: Any) -> Any:
     return value
 
 
+def _column_values(column: np.ndarray) -> list:
+    """A column's values, JSON-ready (dates as ISO text)."""
+    if np.issubdtype(column.dtype, np.datetime64):
+        text = np.datetime_as_string(column)
+        return [None if t == "NaT" else str(t) for t in text]
+    return [_json_value(v) for v in column.tolist()]
+
+
 def _attribute_rows(columns: list[np.ndarray], names: list[str]) -> list[dict]:
     """Every attribute of every feature as JSON-ready values (dates as ISO text)."""
-    lists = []
-    for column in columns:
-        if np.issubdtype(column.dtype, np.datetime64):
-            text = np.datetime_as_string(column)
-            lists.append([None if t == "NaT" else str(t) for t in text])
-        else:
-            lists.append([_json_value(v) for v in column.tolist()])
+    lists = [_column_values(column) for column in columns]
     return [dict(zip(names, values, strict=True)) for values in zip(*lists, strict=True)]
+
+
+_JSON = json.JSONEncoder(ensure_ascii=False)
+_JSON_STRING = json.encoder.encode_basestring  # what json.dumps(ensure_ascii=False) writes
+
+
+def _json_column(column: np.ndarray) -> list[str]:
+    """A column as JSON texts: the values `_attribute_rows` gives, as json.dumps writes them."""
+    if column.dtype == np.bool_:
+        return ["true" if value else "false" for value in column.tolist()]
+    if np.issubdtype(column.dtype, np.integer):
+        return list(map(int.__repr__, column.tolist()))
+    if np.issubdtype(column.dtype, np.floating) and np.isfinite(column).all():
+        return list(map(float.__repr__, column.tolist()))
+    if column.dtype == object:
+        return [
+            _JSON_STRING(value) if type(value) is str else _JSON.encode(_json_value(value))
+            for value in column.tolist()
+        ]
+    return [_JSON.encode(value) for value in _column_values(column)]
+
+
+def _attribute_json(columns: list[np.ndarray], names: list[str], count: int) -> list[str]:
+    """Each feature's attributes as a JSON object, column by column rather than row by row.
+
+    The same objects as json.dumps(_attribute_rows(...)) at a fraction of the cost: each
+    value is escaped by the C encoder json.dumps uses, and one format string a row joins them.
+    """
+    if not columns:
+        return ["{}"] * count
+    keys = (_JSON_STRING(name).replace("%", "%%") for name in names)
+    template = "{" + ", ".join(f"{key}: %s" for key in keys) + "}"
+    return [template % values for values in zip(*map(_json_column, columns), strict=True)]
 
 
 def _encoding_decide(dataset: Dataset, options: ImportOptions, *, strict: bool) -> dict:
@@ -232,21 +266,21 @@ def _wgs84_transformer(crs):
     return crs_transformer(crs, 4326)
 
 
-def _copy_features(version_id: int, first_fid: int, rows: list[dict], geoms: np.ndarray) -> None:
-    geoms = shapely.set_srid(geoms, settings.RGIS_STORAGE_SRID)
-    hexes = shapely.to_wkb(geoms, hex=True, include_srid=True)
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    for offset, (row, ewkb) in enumerate(zip(rows, hexes, strict=True)):
-        writer.writerow(
-            (version_id, first_fid + offset, json.dumps(row, ensure_ascii=False), ewkb or "")
-        )
-    buffer.seek(0)
+def _copy_features(
+    version_id: int, first_fid: int, attributes: list[str], geoms: np.ndarray
+) -> None:
+    """COPY a batch in PostgreSQL's text format: tab-separated, backslash escapes, \\N for null."""
+    wkbs = shapely.to_wkb(shapely.set_srid(geoms, settings.RGIS_STORAGE_SRID), include_srid=True)
+    line = f"{version_id}\t%d\t%s\t%s\n"
+    # bytes.hex() is several times faster than GEOS's hex writer; EWKB hex either way.
+    text = "".join(
+        line % (first_fid + offset, row.replace("\\", "\\\\"), r"\N" if wkb is None else wkb.hex())
+        for offset, (row, wkb) in enumerate(zip(attributes, wkbs, strict=True))
+    )
     with connection.cursor() as cursor:
         cursor.cursor.copy_expert(
-            "COPY geodata_feature (version_id, fid, attributes, geometry) FROM STDIN "
-            "WITH (FORMAT csv)",
-            buffer,
+            "COPY geodata_feature (version_id, fid, attributes, geometry) FROM STDIN",
+            io.BytesIO(text.encode()),
         )
 
 
@@ -318,7 +352,8 @@ def layer_import(
                 dataset, encoding=encoding, batch_size=batch_size
             ):
                 geoms = geometries_prepare(wkb, transformer, counts)
-                _copy_features(version.pk, done, _attribute_rows(columns, names), geoms)
+                attributes = _attribute_json(columns, names, len(geoms))
+                _copy_features(version.pk, done, attributes, geoms)
                 done += len(geoms)
                 if progress:
                     progress(done, max(total, done))

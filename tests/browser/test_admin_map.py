@@ -9,7 +9,10 @@ from staff.models import AuditEntry
 from tests.conftest import PASSWORD
 from tests.factories import StaffUserFactory
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True),
+]
 
 
 def test_admin_geometry_widget_works_with_no_internet(offline, portal_url):

@@ -16,7 +16,10 @@ from geodata.samples import parcel_grid, shapefile_zip
 from tests.conftest import PASSWORD
 from tests.factories import StaffUserFactory
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True),
+]
 ROOT = Path(__file__).resolve().parents[2]
 
 

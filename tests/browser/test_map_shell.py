@@ -7,7 +7,10 @@ from playwright.sync_api import expect
 from geodata.demo import demo_districts_load
 from rgis.mapshell import LAYER_GROUPS
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True),
+]
 
 PAGE_BUDGET_BYTES = 300 * 1024
 
