@@ -127,6 +127,7 @@ def _start(
         kind=plan_kind,
         name_kk=request.POST.get("plan_name_kk", ""),
         name_ru=request.POST.get("plan_name_ru", ""),
+        actor=request.user,  # type: ignore[arg-type]
     )
     layer, _created = layer_get_or_create(
         plan=plan,
@@ -134,6 +135,7 @@ def _start(
         kind=layer_kind,
         name_kk=request.POST.get("layer_name_kk", ""),
         name_ru=request.POST.get("layer_name_ru", ""),
+        actor=request.user,  # type: ignore[arg-type]
     )
     return import_job_start(
         job=job,

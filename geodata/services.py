@@ -1,10 +1,14 @@
 """Every write of the geodata app."""
 
 from django.conf import settings
+from django.contrib.auth.models import User
 from django.contrib.gis.geos import GEOSGeometry, MultiPolygon, Polygon
+from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from geodata.models import District, Layer, Plan
+from rgis.errors import refusal_from
+from staff.services import audit_record, audit_snapshot
 
 
 def district_upsert(
@@ -28,7 +32,12 @@ def district_upsert(
 
 
 def plan_get_or_create(
-    *, slug: str, kind: str = Plan.Kind.DETAILED_PLAN, name_kk: str = "", name_ru: str = ""
+    *,
+    slug: str,
+    kind: str = Plan.Kind.DETAILED_PLAN,
+    name_kk: str = "",
+    name_ru: str = "",
+    actor: User | None = None,
 ) -> tuple[Plan, bool]:
     """The plan with this code, created as a draft if it does not exist yet."""
     with transaction.atomic():
@@ -36,13 +45,23 @@ def plan_get_or_create(
         if plan is not None:
             return plan, False
         plan = Plan(slug=slug, kind=kind, name_kk=name_kk or slug, name_ru=name_ru or slug)
-        plan.full_clean()
+        try:
+            plan.full_clean()
+        except ValidationError as error:
+            raise refusal_from(error) from None
         plan.save()
+        audit_record(actor=actor, action="plan.create", instance=plan, after=audit_snapshot(plan))
     return plan, True
 
 
 def layer_get_or_create(
-    *, plan: Plan, slug: str, kind: str = Layer.Kind.OTHER, name_kk: str = "", name_ru: str = ""
+    *,
+    plan: Plan,
+    slug: str,
+    kind: str = Layer.Kind.OTHER,
+    name_kk: str = "",
+    name_ru: str = "",
+    actor: User | None = None,
 ) -> tuple[Layer, bool]:
     """The plan's layer with this code, created if it does not exist yet."""
     with transaction.atomic():
@@ -52,6 +71,12 @@ def layer_get_or_create(
         layer = Layer(
             plan=plan, slug=slug, kind=kind, name_kk=name_kk or slug, name_ru=name_ru or slug
         )
-        layer.full_clean()
+        try:
+            layer.full_clean()
+        except ValidationError as error:
+            raise refusal_from(error) from None
         layer.save()
+        audit_record(
+            actor=actor, action="layer.create", instance=layer, after=audit_snapshot(layer)
+        )
     return layer, True

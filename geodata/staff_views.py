@@ -4,6 +4,7 @@ from uuid import UUID
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
+from django.contrib.auth.models import User
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -14,7 +15,6 @@ from django.views.decorators.http import require_http_methods
 from geodata.api import version_url
 from geodata.forms import NEW_PLAN, ImportOptionsForm, ImportTargetForm, UploadForm
 from geodata.importing.core import ImportOptions
-from geodata.importing.errors import ImportRejected
 from geodata.jobs import (
     import_job_create,
     import_job_progress,
@@ -23,6 +23,7 @@ from geodata.jobs import (
 )
 from geodata.models import ImportJob, Layer, Plan
 from geodata.services import layer_get_or_create, plan_get_or_create
+from rgis.errors import Refusal
 from rgis.mapshell import features_map_render
 from staff.roles import capability
 
@@ -42,7 +43,7 @@ def import_new(request: HttpRequest) -> HttpResponse:
                 options=ImportOptions(),
                 language=get_language() or "kk",
             )
-        except ImportRejected as refusal:
+        except Refusal as refusal:
             form.add_error("file", str(refusal))
         else:
             return redirect("imports:detail", job_id=job.pk)
@@ -58,7 +59,7 @@ def _options_from(form: ImportOptionsForm) -> ImportOptions:
     )
 
 
-def _target_resolve(form: ImportTargetForm) -> Layer:
+def _target_resolve(form: ImportTargetForm, actor: User) -> Layer:
     data = form.cleaned_data
     if data["plan"] == NEW_PLAN:
         plan, _created = plan_get_or_create(
@@ -66,6 +67,7 @@ def _target_resolve(form: ImportTargetForm) -> Layer:
             kind=data["new_plan_kind"] or Plan.Kind.DETAILED_PLAN,
             name_kk=data["new_plan_name_kk"],
             name_ru=data["new_plan_name_ru"],
+            actor=actor,
         )
     else:
         plan = get_object_or_404(Plan, slug=data["plan"])
@@ -75,6 +77,7 @@ def _target_resolve(form: ImportTargetForm) -> Layer:
         kind=data["layer_kind"],
         name_kk=data["layer_name_kk"],
         name_ru=data["layer_name_ru"],
+        actor=actor,
     )
     return layer
 
@@ -101,7 +104,7 @@ def import_detail(request: HttpRequest, job_id: UUID) -> HttpResponse:
                 if target_form.is_valid():
                     # A refused start must not leave a new, empty plan or layer behind.
                     with transaction.atomic():
-                        layer = _target_resolve(target_form)
+                        layer = _target_resolve(target_form, request.user)  # type: ignore[arg-type]
                         import_job_start(
                             job=job,
                             layer=layer,
@@ -113,7 +116,7 @@ def import_detail(request: HttpRequest, job_id: UUID) -> HttpResponse:
                 import_job_reinspect(job=job, options=options)
                 messages.success(request, _("Checked again with your choices."))
                 return redirect("imports:detail", job_id=job.pk)
-        except ImportRejected as refusal:
+        except Refusal as refusal:
             options_form.add_error(None, str(refusal))
     job.refresh_from_db()
     preview = job.inspection.get("preview")

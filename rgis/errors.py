@@ -5,6 +5,7 @@ Views and APIs turn a Refusal into an HTML message or a JSON error in one place
 reaches a client.
 """
 
+from django.core.exceptions import ValidationError
 from django.utils.functional import Promise
 
 
@@ -19,3 +20,15 @@ class Refusal(Exception):
 
     def __str__(self) -> str:
         return str(self.message)
+
+
+def refusal_from(error: ValidationError) -> Refusal:
+    """A model's validation errors as one refusal: "field: message; field: message"."""
+    if hasattr(error, "message_dict"):
+        parts = [
+            f"{field}: {' '.join(messages)}" if field != "__all__" else " ".join(messages)
+            for field, messages in error.message_dict.items()
+        ]
+    else:
+        parts = list(error.messages)
+    return Refusal("; ".join(parts))

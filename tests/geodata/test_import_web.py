@@ -155,3 +155,30 @@ def test_refusals_come_in_the_planners_language(client, tmp_path):
             "GeoPackage (.gpkg), GeoJSON or KML/KMZ."
         )
         assert answer == gettext(english) % {"suffix": ".docx"}
+
+
+def test_the_api_refuses_a_bad_plan_code_with_the_reason(client, office_zip):
+    StaffUserFactory(username="planner1", role="planner")
+    created = client.post("/api/imports/", {"file": upload(office_zip)}, **basic("planner1"))
+    answer = client.post(
+        f"/api/imports/{created.json()['id']}/start",
+        {"plan": "план Сәулет!", "layer": "parcels"},
+        **basic("planner1"),
+    )
+    assert answer.status_code == 400
+    assert answer.json()["error"].startswith("slug: ")
+    assert not Plan.objects.exists()
+
+
+def test_plans_and_layers_made_by_an_import_are_in_the_audit_log(client, office_zip):
+    from staff.models import AuditEntry
+
+    planner = StaffUserFactory(username="planner1", role="planner")
+    created = client.post("/api/imports/", {"file": upload(office_zip)}, **basic("planner1"))
+    client.post(
+        f"/api/imports/{created.json()['id']}/start",
+        {"plan": "pdp-2", "layer": "parcels"},
+        **basic("planner1"),
+    )
+    actions = set(AuditEntry.objects.filter(actor=planner).values_list("action", flat=True))
+    assert {"plan.create", "layer.create", "layer.import_queued"} <= actions

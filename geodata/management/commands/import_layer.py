@@ -6,9 +6,10 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 
 from geodata.importing.core import ImportOptions, layer_import
-from geodata.importing.errors import CrsRequired, ImportRejected
+from geodata.importing.errors import CrsRequired
 from geodata.models import Layer, Plan
 from geodata.services import layer_get_or_create, plan_get_or_create
+from rgis.errors import Refusal
 
 
 class DryRunDone(Exception):
@@ -57,10 +58,13 @@ class Command(BaseCommand):
         try:
             with transaction.atomic():
                 plan, _ = plan_get_or_create(
-                    slug=str(options["plan"]), kind=str(options["plan_kind"])
+                    slug=str(options["plan"]), kind=str(options["plan_kind"]), actor=user
                 )
                 layer, _ = layer_get_or_create(
-                    plan=plan, slug=str(options["layer"]), kind=str(options["layer_kind"])
+                    plan=plan,
+                    slug=str(options["layer"]),
+                    kind=str(options["layer_kind"]),
+                    actor=user,
                 )
                 report = layer_import(
                     upload=path,
@@ -79,7 +83,7 @@ class Command(BaseCommand):
             raise CommandError(
                 f"{refusal} Use --crs, for example --crs EPSG:28412, or a PROJ string."
             ) from None
-        except ImportRejected as refusal:
+        except Refusal as refusal:
             raise CommandError(str(refusal)) from None
         sys.stderr.write("\n")
         self._report(report)
