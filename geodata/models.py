@@ -6,7 +6,19 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 
-class District(models.Model):
+class NamedInThreeLanguages:
+    """Models with name_kk, name_ru and name_en fields."""
+
+    name_kk: str
+
+    @property
+    def name(self) -> str:
+        """The name in the active language (Kazakh when none is active or it is blank)."""
+        language = (get_language() or "kk")[:2]
+        return getattr(self, f"name_{language}", "") or self.name_kk
+
+
+class District(NamedInThreeLanguages, models.Model):
     """A city district (the administrative division the akimat works by)."""
 
     slug = models.SlugField(_("code"), unique=True)
@@ -27,14 +39,8 @@ class District(models.Model):
     def __str__(self) -> str:
         return self.name
 
-    @property
-    def name(self) -> str:
-        """The name in the active language (Kazakh when none is active)."""
-        language = (get_language() or "kk")[:2]
-        return getattr(self, f"name_{language}", "") or self.name_kk
 
-
-class Plan(models.Model):
+class Plan(NamedInThreeLanguages, models.Model):
     """A master plan (генплан) or a detailed planning project (ПДП)."""
 
     class Kind(models.TextChoices):
@@ -81,16 +87,11 @@ class Plan(models.Model):
         return self.name
 
     @property
-    def name(self) -> str:
-        language = (get_language() or "kk")[:2]
-        return getattr(self, f"name_{language}", "") or self.name_kk
-
-    @property
     def is_draft(self) -> bool:
         return self.status != self.Status.APPROVED
 
 
-class Layer(models.Model):
+class Layer(NamedInThreeLanguages, models.Model):
     """A thematic layer of a plan: functional zones, red lines, parcels, ..."""
 
     class Kind(models.TextChoices):
@@ -118,11 +119,6 @@ class Layer(models.Model):
 
     def __str__(self) -> str:
         return f"{self.plan.slug}/{self.slug}"
-
-    @property
-    def name(self) -> str:
-        language = (get_language() or "kk")[:2]
-        return getattr(self, f"name_{language}", "") or self.name_kk
 
 
 class LayerVersion(models.Model):

@@ -49,34 +49,27 @@ def capability_titles() -> dict[str, str]:
 
 
 # Model permissions (app label, codename) each role needs in the Django admin.
+_PLAN_ADMIN: Final = (
+    ("geodata", "view_district"),
+    ("geodata", "change_district"),
+    ("geodata", "view_plan"),
+    ("geodata", "add_plan"),
+    ("geodata", "change_plan"),
+    ("geodata", "view_layer"),
+    ("geodata", "add_layer"),
+    ("geodata", "change_layer"),
+    ("geodata", "view_layerversion"),
+)
 ROLE_MODEL_PERMISSIONS: Final[dict[str, tuple[tuple[str, str], ...]]] = {
-    "planner": (
-        ("geodata", "view_district"),
-        ("geodata", "change_district"),
-        ("geodata", "view_plan"),
-        ("geodata", "add_plan"),
-        ("geodata", "change_plan"),
-        ("geodata", "view_layer"),
-        ("geodata", "add_layer"),
-        ("geodata", "change_layer"),
-        ("geodata", "view_layerversion"),
-    ),
+    "planner": _PLAN_ADMIN,
     "administrator": (
+        *_PLAN_ADMIN,
+        ("geodata", "add_district"),
         ("auth", "add_user"),
         ("auth", "change_user"),
         ("auth", "view_user"),
         ("auth", "view_group"),
         ("staff", "view_auditentry"),
-        ("geodata", "view_district"),
-        ("geodata", "change_district"),
-        ("geodata", "add_district"),
-        ("geodata", "view_plan"),
-        ("geodata", "add_plan"),
-        ("geodata", "change_plan"),
-        ("geodata", "view_layer"),
-        ("geodata", "add_layer"),
-        ("geodata", "change_layer"),
-        ("geodata", "view_layerversion"),
     ),
 }
 
