@@ -15,9 +15,22 @@ from django.db import transaction
 from geodata.importing.core import ImportOptions, layer_import
 from geodata.models import Layer, Plan
 from geodata.samples import TARAZ_GK12, parcel_grid, shapefile_zip, zoning_grid
-from geodata.services import district_upsert, layer_get_or_create, plan_get_or_create
+from geodata.services import (
+    district_upsert,
+    layer_get_or_create,
+    layer_style_set,
+    plan_get_or_create,
+)
 
 DEMO_DIR = Path(__file__).resolve().parent / "demo"
+# Conventional zoning colours: housing yellow/orange, public red, industry grey, parks green.
+ZONE_COLOURS = {
+    "Ж-1": "#f6d55c",
+    "Ж-2": "#ed9b40",
+    "О-1": "#d1495b",
+    "П-1": "#8d8d8d",
+    "Р-1": "#66a182",
+}
 # The ПДП lies in a micro-district about 3 km north-east of the centre.
 PDP_CENTRE = (TARAZ_GK12[0] + 3000.0, TARAZ_GK12[1] + 2500.0)
 
@@ -101,6 +114,9 @@ def demo_plans_load() -> int:
         name_ru="Земельные участки",
     )
     # The zoning names are in Kazakh too: that office writes kz1048 (still no .cpg).
+    for layer, attribute in ((zoning, "ZONE_CODE"), (parcels, "ZONA")):
+        if not layer.style_attribute:
+            layer_style_set(layer=layer, attribute=attribute, colours=ZONE_COLOURS)
     imported = int(_import_once(zoning, zoning_grid(), "Генплан зонирование.zip", "kz1048"))
     imported += _import_once(
         parcels, parcel_grid(400, invalid_every=40, centre=PDP_CENTRE), "ПДП Сәулет участки.zip"

@@ -109,13 +109,25 @@ class Layer(NamedInThreeLanguages, models.Model):
     name_kk = models.CharField(_("name (Kazakh)"), max_length=300)
     name_ru = models.CharField(_("name (Russian)"), max_length=300)
     name_en = models.CharField(_("name (English)"), max_length=300, blank=True)
+    # Vector tiles: dense layers (parcels) are not drawn at city-wide zooms.
+    min_zoom = models.PositiveSmallIntegerField(_("smallest zoom drawn"), default=10)
+    max_zoom = models.PositiveSmallIntegerField(_("largest zoom with its own tiles"), default=16)
+    # The map colours features by this attribute (e.g. a zone code), value -> colour.
+    style_attribute = models.CharField(_("attribute to colour by"), max_length=100, blank=True)
+    style_colours = models.JSONField(_("colours by value"), default=dict, blank=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
     class Meta:
         verbose_name = _("layer")
         verbose_name_plural = _("layers")
         ordering = ["plan", "slug"]
-        constraints = [models.UniqueConstraint(fields=["plan", "slug"], name="layer_slug_per_plan")]
+        constraints = [
+            models.UniqueConstraint(fields=["plan", "slug"], name="layer_slug_per_plan"),
+            models.CheckConstraint(
+                condition=models.Q(min_zoom__lte=models.F("max_zoom"), max_zoom__lte=22),
+                name="layer_zoom_range",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.plan.slug}/{self.slug}"
@@ -179,6 +191,17 @@ class Feature(models.Model):
 
     def __str__(self) -> str:
         return f"{self.version} #{self.fid}"
+
+
+class FeaturePart(models.Model):
+    """Pieces of big polygons (ST_Subdivide), so point-in-polygon look-ups stay fast."""
+
+    feature = models.ForeignKey(Feature, on_delete=models.CASCADE, related_name="parts")
+    version = models.ForeignKey(LayerVersion, on_delete=models.CASCADE, related_name="+")
+    geometry = models.GeometryField(srid=settings.RGIS_STORAGE_SRID)
+
+    def __str__(self) -> str:
+        return f"part of {self.feature_id}"
 
 
 class ImportJob(models.Model):

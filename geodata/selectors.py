@@ -10,6 +10,7 @@ from django.db.models import (
     Func,
     Max,
     OuterRef,
+    Prefetch,
     Q,
     QuerySet,
     Subquery,
@@ -208,3 +209,27 @@ def version_attribute_table(
         for fid, attributes in records
     ]
     return AttributeTable(columns=columns, rows=rows)
+
+
+def layer_public_id(layer: Layer) -> str:
+    """The id of a layer in tile, OGC API and download URLs: "<plan>.<layer>"."""
+    return f"{layer.plan.slug}.{layer.slug}"
+
+
+def published_layers() -> QuerySet[Layer]:
+    """Layers with a current version in a plan that is not archived, with that version."""
+    current = LayerVersion.objects.filter(is_current=True)
+    return (
+        Layer.objects.filter(versions__is_current=True)
+        .exclude(plan__status=Plan.Status.ARCHIVED)
+        .select_related("plan")
+        .prefetch_related(Prefetch("versions", queryset=current, to_attr="current_versions"))
+        .order_by("plan__kind", "plan__slug", "slug")
+    )
+
+
+def published_layer_get(public_id: str) -> tuple[Layer, LayerVersion]:
+    """A published layer by its public id, with its current version; DoesNotExist if none."""
+    plan_slug, _dot, layer_slug = public_id.partition(".")
+    layer = published_layers().get(plan__slug=plan_slug, slug=layer_slug)
+    return layer, layer.current_versions[0]  # type: ignore[attr-defined]

@@ -31,6 +31,34 @@ def district_upsert(
     return district, created
 
 
+# Dense layers are drawn from street level only; zoning is readable city-wide.
+LAYER_MIN_ZOOM: dict[str, int] = {
+    Layer.Kind.PARCELS.value: 14,
+    Layer.Kind.BUILDINGS.value: 14,
+    Layer.Kind.FUNCTIONAL_ZONES.value: 10,
+}
+
+
+def layer_style_set(
+    *, layer: Layer, attribute: str, colours: dict[str, str], actor: User | None = None
+) -> Layer:
+    """Colour the layer's features on the map by an attribute (value -> #rrggbb)."""
+    before = audit_snapshot(layer)
+    layer.style_attribute = attribute
+    layer.style_colours = colours
+    with transaction.atomic():
+        layer.full_clean()
+        layer.save(update_fields=["style_attribute", "style_colours"])
+        audit_record(
+            actor=actor,
+            action="layer.style",
+            instance=layer,
+            before=before,
+            after=audit_snapshot(layer),
+        )
+    return layer
+
+
 def plan_get_or_create(
     *,
     slug: str,
@@ -69,7 +97,12 @@ def layer_get_or_create(
         if layer is not None:
             return layer, False
         layer = Layer(
-            plan=plan, slug=slug, kind=kind, name_kk=name_kk or slug, name_ru=name_ru or slug
+            plan=plan,
+            slug=slug,
+            kind=kind,
+            name_kk=name_kk or slug,
+            name_ru=name_ru or slug,
+            min_zoom=LAYER_MIN_ZOOM.get(kind, 12),
         )
         try:
             layer.full_clean()
