@@ -8,6 +8,7 @@ urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("api/staff/", include("staff.api_urls")),
     path("api/imports/", include("geodata.api_urls")),
+    path("tiles/", include("geodata.tile_urls")),
 ]
 
 urlpatterns += i18n_patterns(

@@ -145,6 +145,19 @@ RGIS_MAP_CENTER = (42.8983, 71.3667)  # Taraz, 42°53′N 71°22′E
 RGIS_MAP_ZOOM = 12
 RGIS_CITY_NAME = _("Taraz")
 
+# Caches: the default is per process; vector tiles go to files every worker on the node
+# shares (the proxy caches them again in front).
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "tiles": {
+        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+        "LOCATION": str(Path(os.environ.get("RGIS_TILE_CACHE_DIR", VAR_DIR / "tile-cache"))),
+        "OPTIONS": {"MAX_ENTRIES": env_int("RGIS_TILE_CACHE_ENTRIES", 200000)},
+    },
+}
+RGIS_TILE_MAX_AGE = env_int("RGIS_TILE_MAX_AGE", 3600)
+RGIS_TILE_TIMEOUT_MS = env_int("RGIS_TILE_TIMEOUT_MS", 5000)
+
 # Background jobs: Django's tasks API (backport) with the database backend, no broker.
 TASKS = {
     "default": {
