@@ -38,11 +38,8 @@ $(VENV)/.installed: pyproject.toml constraints.txt
 node_modules/.package-lock.json: package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
 
-var/vendor/.copied: node_modules/.package-lock.json
-	rm -rf var/vendor && mkdir -p var/vendor/leaflet var/vendor/ol
-	cp -r node_modules/leaflet/dist/leaflet.js node_modules/leaflet/dist/leaflet.js.map node_modules/leaflet/dist/leaflet.css \
-	      node_modules/leaflet/dist/images node_modules/leaflet/LICENSE var/vendor/leaflet/
-	cp node_modules/ol/dist/ol.js node_modules/ol/dist/ol.js.map node_modules/ol/ol.css node_modules/ol/LICENSE.md var/vendor/ol/
+var/vendor/.copied: node_modules/.package-lock.json scripts/vendor-assets.sh
+	scripts/vendor-assets.sh
 	touch $@
 
 PO_FILES := $(wildcard rgis/locale/*/LC_MESSAGES/django.po)

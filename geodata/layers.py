@@ -4,10 +4,24 @@ import folium
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from geodata.selectors import district_geojson, district_revision
-from rgis.mapshell import LegendEntry, MapLayer, register_layer
+from geodata.models import Layer, LayerVersion, Plan
+from geodata.selectors import (
+    district_geojson,
+    district_revision,
+    layer_public_id,
+    published_layers,
+)
+from geodata.tiles import tile_url_template
+from rgis.mapshell import (
+    LegendEntry,
+    MapLayer,
+    VectorTileLayer,
+    register_layer,
+    register_layer_source,
+)
 
 DISTRICT_COLOUR = "#1f6f8b"
+PLAN_LAYER_COLOUR = "#b5442b"
 
 
 def district_layer_build() -> folium.GeoJson:
@@ -20,15 +34,54 @@ def district_layer_build() -> folium.GeoJson:
             "weight": 2,
             "fillOpacity": 0.05,
         },
-        # folium refuses a tooltip field that no feature has: an empty database has none.
-        tooltip=folium.GeoJsonTooltip(fields=["name"], labels=False)
-        if collection["features"]
-        else None,
-        highlight_function=lambda feature: {"weight": 4},
+        # Boundaries only: clicks go through to the plan layers and the "what's here" panel.
+        interactive=False,
     )
 
 
+def _plan_map_layer(layer: Layer, version: LayerVersion) -> MapLayer:
+    plan = layer.plan
+    public_id = layer_public_id(layer)
+    group_title = plan.name if not plan.is_draft else f"{plan.name} — {_('draft')}"
+    colours = {str(value): colour for value, colour in (layer.style_colours or {}).items()}
+    legend = tuple(LegendEntry(value, colour) for value, colour in colours.items()) or (
+        LegendEntry(layer.name, PLAN_LAYER_COLOUR),
+    )
+    revision = f"{version.pk}:{plan.status}:{layer.style_attribute}:{sorted(colours.items())}"
+    return MapLayer(
+        key=public_id,
+        title=layer.name,
+        group=f"plan:{plan.slug}",
+        group_title=group_title,
+        draft=plan.is_draft,
+        build=lambda: VectorTileLayer(
+            public_id=public_id,
+            url=tile_url_template(layer, version),
+            minzoom=layer.min_zoom,
+            maxzoom=layer.max_zoom,
+            attribute=layer.style_attribute,
+            colours=colours,
+            colour=PLAN_LAYER_COLOUR,
+        ),
+        revision=lambda: revision,
+        legend=legend,
+        # The approved master plan's zoning is what residents ask about first.
+        shown_by_default=plan.kind == Plan.Kind.MASTER_PLAN
+        and not plan.is_draft
+        and layer.kind == Layer.Kind.FUNCTIONAL_ZONES,
+    )
+
+
+def plan_map_layers() -> list[MapLayer]:
+    """Every published layer, grouped by plan, drawn from its vector tiles."""
+    return [
+        _plan_map_layer(layer, layer.current_versions[0])  # type: ignore[attr-defined]
+        for layer in published_layers()
+    ]
+
+
 def register_geodata_layers() -> None:
+    register_layer_source(plan_map_layers)
     register_layer(
         MapLayer(
             key="districts",

@@ -20,7 +20,8 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from jinja2 import Template
 
-# The groups the switcher always shows, in order; later issues fill them.
+# The groups the switcher always shows, in order. Published plans come first, a group
+# each (their layers name the group); "plans" stands in while none is published.
 LAYER_GROUPS: dict[str, Promise] = {
     "plans": _("Master plan and detailed plans"),
     "parcels": _("Land parcels"),
@@ -48,20 +49,82 @@ class MapLayer:
     revision: Callable[[], str]
     legend: tuple[LegendEntry, ...] = field(default_factory=tuple)
     shown_by_default: bool = False
+    # Groups outside LAYER_GROUPS (one per plan) are named by their layers.
+    group_title: str = ""
+    draft: bool = False
 
 
 _registry: dict[str, MapLayer] = {}
+_sources: list[Callable[[], list[MapLayer]]] = []
 
 
 def register_layer(layer: MapLayer) -> None:
     """Offer a layer to the home map; the key is what the shareable URL carries."""
-    if layer.group not in LAYER_GROUPS:
-        raise ValueError(f"Unknown map layer group {layer.group!r}")
+    if layer.group not in LAYER_GROUPS and not layer.group_title:
+        raise ValueError(f"Map layer group {layer.group!r} needs a group_title")
     _registry[layer.key] = layer
 
 
+def register_layer_source(source: Callable[[], list[MapLayer]]) -> None:
+    """Offer layers that change with the data (published plan layers), asked on each page."""
+    _sources.append(source)
+
+
 def registered_layers() -> list[MapLayer]:
-    return list(_registry.values())
+    layers = [layer for source in _sources for layer in source()]
+    return layers + list(_registry.values())
+
+
+def _groups(layers: list[MapLayer]) -> list[dict]:
+    dynamic: dict[str, dict] = {}
+    for layer in layers:
+        if layer.group not in LAYER_GROUPS and layer.group not in dynamic:
+            dynamic[layer.group] = {
+                "key": layer.group,
+                "title": layer.group_title,
+                "draft": layer.draft,
+            }
+    fixed = [
+        {"key": key, "title": str(title), "draft": False}
+        for key, title in LAYER_GROUPS.items()
+        if not (key == "plans" and dynamic)
+    ]
+    return list(dynamic.values()) + fixed
+
+
+class VectorTileLayer(folium.map.Layer):
+    """A layer drawn from the portal's vector tiles (Leaflet.VectorGrid via shell.js)."""
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+            var {{ this.get_name() }} = rgisShell.vectorLayer({{ this.options|tojson }});
+        {% endmacro %}
+        """
+    )
+
+    def __init__(
+        self,
+        *,
+        public_id: str,
+        url: str,
+        minzoom: int,
+        maxzoom: int,
+        attribute: str,
+        colours: dict[str, str],
+        colour: str,
+    ) -> None:
+        super().__init__(name=public_id, overlay=True, control=False, show=False)
+        self._name = "VectorTileLayer"
+        self.options = {
+            "id": public_id,
+            "url": url,
+            "minzoom": minzoom,
+            "maxzoom": maxzoom,
+            "attribute": attribute,
+            "colours": colours,
+            "colour": colour,
+        }
 
 
 class ShellControls(MacroElement):
@@ -117,16 +180,17 @@ def home_map_render() -> RenderedMap:
         repr(settings.RGIS_MAP_CENTER),
         str(settings.RGIS_MAP_ZOOM),
     ]
-    key_parts += [f"{layer.key}={layer.revision()}" for layer in registered_layers()]
+    layers = registered_layers()
+    key_parts += [f"{layer.key}={layer.revision()}" for layer in layers]
     key = "home-map:" + hashlib.sha256("|".join(key_parts).encode()).hexdigest()
     rendered = cache.get(key)
     if rendered is None:
-        rendered = _home_map_build()
+        rendered = _home_map_build(layers)
         cache.set(key, rendered, timeout=24 * 3600)
     return rendered
 
 
-def _home_map_build() -> RenderedMap:
+def _home_map_build(layers: list[MapLayer]) -> RenderedMap:
     lat, lon = settings.RGIS_MAP_CENTER
     fmap = folium.Map(
         location=[lat, lon],
@@ -138,7 +202,7 @@ def _home_map_build() -> RenderedMap:
     basemap_name = _basemap_add(fmap)
 
     entries = []
-    for layer in registered_layers():
+    for layer in layers:
         folium_layer = layer.build()
         folium_layer.show = False  # shell.js shows what the URL (or the default) asks for
         folium_layer.control = False
@@ -153,7 +217,7 @@ def _home_map_build() -> RenderedMap:
                 "layer": folium_layer,
             }
         )
-    groups = [{"key": key, "title": str(title)} for key, title in LAYER_GROUPS.items()]
+    groups = _groups(layers)
     labels = {
         "layers": str(_("Layers")),
         "legend": str(_("Legend")),

@@ -45,18 +45,44 @@
 
   // Attribute values come from uploaded files: popups write them as text, never as HTML.
   function attributePopup(feature, layer) {
-    layer.bindPopup(function () {
-      var table = el("table", {"class": "rgis-feature-popup"});
-      var properties = feature.properties || {};
-      Object.keys(properties).forEach(function (key) {
-        var row = table.insertRow();
-        row.appendChild(el("th", {}, key));
-        var value = properties[key];
-        row.insertCell().textContent = value === null ? "" :
-          (typeof value === "object" ? JSON.stringify(value) : String(value));
-      });
-      return table;
+    layer.bindPopup(function () { return popupTable(feature.properties); });
+  }
+
+  function popupTable(properties) {
+    var table = el("table", {"class": "rgis-feature-popup"});
+    Object.keys(properties || {}).forEach(function (key) {
+      var row = table.insertRow();
+      row.appendChild(el("th", {}, key));
+      var value = properties[key];
+      row.insertCell().textContent = value === null || value === undefined ? "" :
+        (typeof value === "object" ? JSON.stringify(value) : String(value));
     });
+    return table;
+  }
+
+  // A plan layer from the portal's vector tiles, coloured by the attribute the planner chose.
+  function vectorLayer(o) {
+    function style(properties) {
+      var value = o.attribute && properties ? properties[o.attribute] : undefined;
+      var colour = (value !== undefined && o.colours[String(value)]) || o.colour;
+      return {fill: true, fillColor: colour, fillOpacity: 0.45, color: colour, weight: 1,
+              opacity: 0.9, radius: 4};
+    }
+    var styles = {};
+    styles[o.id] = function (properties) { return style(properties); };
+    var layer = L.vectorGrid.protobuf(o.url, {
+      vectorTileLayerStyles: styles,
+      interactive: true,
+      minZoom: o.minzoom,
+      maxNativeZoom: o.maxzoom,
+      rendererFactory: L.canvas.tile,
+      getFeatureId: function (feature) { return feature.id; }
+    });
+    layer.on("click", function (event) {
+      L.popup().setLatLng(event.latlng).setContent(popupTable(event.layer.properties))
+        .openOn(layer._map);
+    });
+    return layer;
   }
 
   function attach(map, cfg) {
@@ -84,9 +110,13 @@
     function drawLegend() {
       legendBody.textContent = "";
       var any = false;
+      var seen = {};
       cfg.layers.forEach(function (l) {
         if (!visible[l.key]) return;
         l.legend.forEach(function (entry) {
+          var id = entry.label + "|" + entry.colour;
+          if (seen[id]) return;  // two layers coloured alike share their legend rows
+          seen[id] = true;
           any = true;
           var row = el("li");
           var swatch = el("span", {"class": "rgis-swatch", "aria-hidden": "true"});
@@ -122,7 +152,8 @@
         box.appendChild(el("summary", {}, cfg.labels.layers));
         cfg.groups.forEach(function (group) {
           var fieldset = el("fieldset", {"data-group": group.key});
-          fieldset.appendChild(el("legend", {}, group.title));
+          fieldset.appendChild(el("legend", group.draft ? {"class": "rgis-draft"} : {},
+                                  group.title));
           var members = cfg.layers.filter(function (l) { return l.group === group.key; });
           if (!members.length) {
             fieldset.appendChild(el("p", {"class": "rgis-muted"}, cfg.labels.empty_group));
@@ -175,5 +206,8 @@
     window.rgisMap = map;
   }
 
-  window.rgisShell = {attach: attach, addControls: addControls, attributePopup: attributePopup};
+  window.rgisShell = {
+    attach: attach, addControls: addControls, attributePopup: attributePopup,
+    vectorLayer: vectorLayer
+  };
 })();
