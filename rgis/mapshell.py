@@ -224,6 +224,16 @@ def _home_map_build(layers: list[MapLayer]) -> RenderedMap:
         "empty_group": str(_("Nothing published yet")),
         "no_legend": str(_("Turn on a layer to see its legend")),
         **_control_labels(),
+        "whats_here": str(_("What is here")),
+        "district": str(_("City district")),
+        "zone": str(_("Master-plan zone")),
+        "parcel": str(_("Parcel")),
+        "plans": str(_("Plans covering this place")),
+        "none": str(_("None")),
+        "draft": str(_("draft")),
+        "loading": str(_("Looking up…")),
+        "error": str(_("The look-up failed. Try again.")),
+        "close": str(_("Close")),
     }
     ShellControls(entries, groups, basemap_name, labels).add_to(fmap)
 

@@ -85,6 +85,78 @@
     return layer;
   }
 
+  // "What's here": a click anywhere asks the portal which zone, parcel, plans and district
+  // hold the point, and lists them in a panel with links to the plan pages.
+  function whatsHere(map, labels) {
+    var panel = document.getElementById("whats-here");
+    if (!panel) return;
+    var marker = null;
+
+    function section(title, body) {
+      var box = el("section");
+      box.appendChild(el("h3", {}, title));
+      box.appendChild(body);
+      return box;
+    }
+
+    function featureBlock(hit) {
+      var box = el("div");
+      var link = el("a", {href: hit.version_url}, hit.layer_name + " — " + hit.plan.name);
+      box.appendChild(link);
+      if (hit.plan.is_draft) box.appendChild(el("span", {"class": "rgis-draft-badge"}, labels.draft));
+      box.appendChild(popupTable(hit.attributes));
+      return box;
+    }
+
+    function show(answer) {
+      panel.textContent = "";
+      var head = el("div", {"class": "whats-here-head"});
+      head.appendChild(el("h2", {}, labels.whats_here));
+      var close = el("button", {type: "button", "class": "secondary", "aria-label": labels.close}, "×");
+      close.addEventListener("click", function () {
+        panel.hidden = true;
+        if (marker) map.removeLayer(marker);
+      });
+      head.appendChild(close);
+      panel.appendChild(head);
+      panel.appendChild(section(labels.district, el("p", {"data-district": ""},
+        answer.district ? answer.district.name : labels.none)));
+      panel.appendChild(section(labels.zone, answer.zone ? featureBlock(answer.zone) :
+        el("p", {}, labels.none)));
+      var parcel = answer.parcel ? featureBlock(answer.parcel) : el("p", {}, labels.none);
+      parcel.setAttribute("data-parcel", "");
+      panel.appendChild(section(labels.parcel, parcel));
+      var plans = el("ul", {"data-plans": ""});
+      answer.plans.forEach(function (plan) {
+        var item = el("li");
+        item.appendChild(el("a", {href: plan.url}, plan.name));
+        item.appendChild(document.createTextNode(" · " + plan.status_label));
+        plans.appendChild(item);
+      });
+      if (!answer.plans.length) plans.appendChild(el("li", {}, labels.none));
+      panel.appendChild(section(labels.plans, plans));
+    }
+
+    map.on("click", function (event) {
+      var lat = event.latlng.lat.toFixed(6), lon = event.latlng.lng.toFixed(6);
+      if (marker) map.removeLayer(marker);
+      marker = L.circleMarker(event.latlng, {radius: 6, color: "#1b1b1b", weight: 2}).addTo(map);
+      panel.hidden = false;
+      panel.textContent = labels.loading;
+      fetch("/api/whats-here?lat=" + lat + "&lon=" + lon, {
+        headers: {"Accept": "application/json",
+                  "Accept-Language": document.documentElement.lang || "kk"}
+      }).then(function (response) {
+        return response.json().then(function (body) {
+          if (!response.ok) throw new Error(body.error || labels.error);
+          return body;
+        });
+      }).then(show).catch(function (error) {
+        panel.textContent = error.message || labels.error;
+      });
+    });
+  }
+
   function attach(map, cfg) {
     var visible = {};
     var boxes = {};
@@ -195,6 +267,7 @@
     });
 
     addControls(map, cfg.labels);
+    whatsHere(map, cfg.labels);
     new Switcher().addTo(map);
     new Legend().addTo(map);
     apply(parseHash());
