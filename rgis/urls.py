@@ -2,13 +2,16 @@ from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.urls import include, path
 
+from geodata.lookup_api import whats_here_api
 from rgis import views
 
 urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("api/staff/", include("staff.api_urls")),
     path("api/imports/", include("geodata.api_urls")),
+    path("api/whats-here", whats_here_api, name="whats_here"),
     path("tiles/", include("geodata.tile_urls")),
+    path("ogc/", include("geodata.ogc_urls")),
 ]
 
 urlpatterns += i18n_patterns(

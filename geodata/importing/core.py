@@ -306,6 +306,41 @@ def _extent_and_type(version: LayerVersion, counts: GeometryCounts) -> None:
     version.geometry_type = types[0] if len(types) == 1 else ("Mixed" if types else "")
 
 
+# Parts of at most this many vertices: a point look-up then tests a few short rings.
+FEATURE_PART_MAX_VERTICES = 255
+
+
+def feature_parts_fill(version: LayerVersion) -> int:
+    """Cut a functional-zones version's polygons into parts for point look-ups; returns how many.
+
+    Only zone layers: their polygons are big, while parcels are small and are found fast
+    enough through geodata_feature's own GiST index (and the parcel import stays fast).
+    Idempotent: the version's parts are replaced. A polygon still invalid after repair is
+    kept whole, since ST_Subdivide refuses invalid input and must not fail the import.
+    """
+    if version.layer.kind != Layer.Kind.FUNCTIONAL_ZONES:
+        return 0
+    with connection.cursor() as cursor:
+        cursor.execute("DELETE FROM geodata_featurepart WHERE version_id = %s", [version.pk])
+        cursor.execute(
+            """
+            INSERT INTO geodata_featurepart (feature_id, version_id, geometry)
+            SELECT feature.id, feature.version_id, part.geometry
+            FROM geodata_feature feature
+            CROSS JOIN LATERAL (SELECT (ST_IsValidDetail(feature.geometry)).valid) AS checked
+            CROSS JOIN LATERAL (
+                SELECT ST_Subdivide(ST_CollectionExtract(feature.geometry, 3), %s) AS geometry
+                WHERE checked.valid
+                UNION ALL
+                SELECT feature.geometry WHERE NOT checked.valid
+            ) AS part
+            WHERE feature.version_id = %s AND ST_Dimension(feature.geometry) = 2
+            """,
+            [FEATURE_PART_MAX_VERTICES, version.pk],
+        )
+        return cursor.rowcount
+
+
 def layer_import(
     *,
     upload: Path,
@@ -362,6 +397,7 @@ def layer_import(
                 raise ImportRejected(
                     _("The file holds no features. Nothing was imported; check the file.")
                 )
+            feature_parts_fill(version)  # zone layers only: fast point look-ups
             version.feature_count = done
             _extent_and_type(version, counts)
             version.report = {"geometry": counts.as_dict(), "fields": info.fields}
