@@ -29,6 +29,14 @@ FILE_FIELDS = ["KAD_NOMER", "ZONA", "NAZVANIE", "PLOSHAD"]
 BROWSER_ACCEPT = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
 
 
+@pytest.fixture
+def client():
+    """A client that reads the API in English: the assertions quote the English texts."""
+    from django.test import Client
+
+    return Client(HTTP_ACCEPT_LANGUAGE="en")
+
+
 def _import(layer: Layer, frame, path, user=None) -> None:
     layer_import(
         upload=shapefile_zip(frame, path),
