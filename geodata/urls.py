@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from geodata import views
+from geodata import download_views, views
 
 app_name = "plans"
 urlpatterns = [
@@ -10,4 +10,9 @@ urlpatterns = [
     path("<slug:slug>/", views.plan_detail_page, name="detail"),
     path("<slug:slug>/<slug:layer_slug>/", views.layer_page, name="layer"),
     path("<slug:slug>/<slug:layer_slug>/v<int:number>/", views.version_page, name="version"),
+    path(
+        "<slug:slug>/<slug:layer_slug>/v<int:number>/download/<str:file_format>/",
+        download_views.version_download,
+        name="download",
+    ),
 ]

@@ -56,7 +56,17 @@ def test_russian_dates_keep_the_genitive_month():
 
 
 # Words that are data or proper names, the same on every language's page.
-DATA_WORDS = {"MultiPolygon", "ESRI", "Shapefile", "GeoPackage", "GeoJSON", "Windows", "Kazakh"}
+DATA_WORDS = {
+    "MultiPolygon",
+    "ESRI",
+    "Shapefile",
+    "shapefile",
+    "GeoPackage",
+    "GeoJSON",
+    "Windows",
+    "Kazakh",
+    "Mercator",
+}
 
 
 @pytest.mark.django_db
