@@ -6,15 +6,16 @@ VENV := .venv
 PY := $(VENV)/bin/python
 MANAGE := $(PY) manage.py
 
-.PHONY: run test bench setup setup-test system system-browser db migrate demo lint typecheck pytest \
-        messages clean-venv
+.PHONY: run test bench setup setup-test system system-browser system-bench db migrate demo lint \
+        typecheck pytest messages clean-venv
 
 run: setup demo
 	scripts/serve.sh
 
 test: setup-test lint typecheck pytest
 
-bench: setup demo
+# The benchmarks also run the production proxy (nginx) and a load generator (wrk).
+bench: system-bench setup demo
 	$(PY) -m bench
 
 setup: system $(VENV)/.installed var/vendor/.copied locale-compiled db migrate
@@ -25,6 +26,9 @@ system:
 
 system-browser:
 	scripts/system-deps.sh --browser
+
+system-bench:
+	scripts/system-deps.sh --bench
 
 # The virtualenv, rebuilt when the pinned versions change.
 $(VENV)/.installed: pyproject.toml constraints.txt

@@ -33,9 +33,10 @@ import tempfile
 import time
 import zipfile
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
 
 import psycopg2
+
+from bench._support import ScratchDatabase, run_child
 
 FEATURES = 100_000
 SMALL = 10_000
@@ -46,16 +47,6 @@ MEMORY_GOAL = 1.5
 PLAN, LAYER, OGR_TABLE = "bench", "parcels", "bench_ogr2ogr"
 OGR2OGR = shutil.which("ogr2ogr") or "/usr/bin/ogr2ogr"
 TIME = "/usr/bin/time" if Path("/usr/bin/time").exists() else None
-
-
-def _run(command: list[str], env: dict[str, str], cwd: Path) -> tuple[float, str]:
-    """Run a child; its wall time in seconds and its stdout."""
-    start = time.perf_counter()
-    done = subprocess.run(command, env=env, cwd=cwd, capture_output=True, text=True)
-    wall = time.perf_counter() - start
-    if done.returncode != 0:
-        raise RuntimeError(f"{command[0]} failed:\n{done.stdout[-2000:]}{done.stderr[-2000:]}")
-    return wall, done.stdout
 
 
 def _peak_kb() -> int:
@@ -116,63 +107,10 @@ def _pipeline(shp: Path) -> tuple[str, str, str]:
     return source_code, target_code, pipeline
 
 
-class ScratchDatabase:
-    """A database of its own for the run, with PostGIS and migrations; dropped at the end."""
-
-    def __init__(self) -> None:
-        from django.conf import settings
-
-        self.settings = settings.DATABASES["default"]
-        self.name = f"rgis_bench_{os.getpid()}"
-        self.url = urlunsplit(urlsplit(settings.DATABASE_URL)._replace(path=f"/{self.name}"))
-
-    def _admin(self, statement: str) -> None:
-        connection = psycopg2.connect(**self._params(self.settings["NAME"]))
-        connection.autocommit = True
-        try:
-            with connection.cursor() as cursor:
-                cursor.execute(statement)
-        finally:
-            connection.close()
-
-    def _params(self, name: str) -> dict:
-        return {
-            "dbname": name,
-            "user": self.settings["USER"],
-            "password": self.settings["PASSWORD"],
-            "host": self.settings["HOST"] or None,
-            "port": self.settings["PORT"] or None,
-        }
-
-    def connect(self):
-        connection = psycopg2.connect(**self._params(self.name))
-        connection.autocommit = True
-        return connection
-
-    def create(self) -> None:
-        self._admin(f'CREATE DATABASE "{self.name}" TEMPLATE template0')
-        connection = self.connect()
-        with connection, connection.cursor() as cursor:
-            cursor.execute("CREATE EXTENSION postgis")
-        connection.close()
-
-    def drop(self) -> None:
-        self._admin(f'DROP DATABASE IF EXISTS "{self.name}" WITH (FORCE)')
-
-    def ogr_target(self) -> str:
-        parts = {
-            "dbname": self.name,
-            "host": self.settings["HOST"],
-            "port": self.settings["PORT"],
-            "user": self.settings["USER"],
-        }
-        return "PG:" + " ".join(f"{key}={value}" for key, value in parts.items() if value)
-
-
 def _core(path: Path, env: dict[str, str], cwd: Path) -> dict:
     """One import through the command in a child process: its timings and peak memory."""
     command = [sys.executable, "-m", "bench.bench_import", "--child", str(path)]
-    wall, stdout = _run(command, env, cwd)
+    wall, stdout = run_child(command, env, cwd)
     return {**json.loads(stdout.strip().splitlines()[-1]), "wall": wall}
 
 
@@ -266,13 +204,7 @@ def _measure(workdir: Path) -> dict:
 
     cwd = Path(settings.BASE_DIR)
     database = ScratchDatabase()
-    env = {
-        **os.environ,
-        "DATABASE_URL": database.url,
-        "DATABASE_REPLICA_URLS": "",  # the child must not read from the portal's replicas
-        "PGPASSWORD": database.settings["PASSWORD"] or "",
-    }
-    env.setdefault("DJANGO_SETTINGS_MODULE", "rgis.settings.dev")
+    env = database.child_env()
     files = _files(workdir)
     print(
         f"files: {FEATURES} and {SMALL} parcels in EPSG:28412, cp1251 DBF without .cpg, "
@@ -280,7 +212,7 @@ def _measure(workdir: Path) -> dict:
     )
     database.create()
     try:
-        _run([sys.executable, "manage.py", "migrate", "--no-input", "-v", "0"], env, cwd)
+        database.manage("migrate", "--no-input", "-v", "0")
         connection = database.connect()
         try:
             with connection.cursor() as cursor:

@@ -1,12 +1,19 @@
 #!/usr/bin/env bash
 # Install the Debian/Ubuntu packages the portal needs, only those that are missing.
-# Usage: scripts/system-deps.sh [--browser]
+# Usage: scripts/system-deps.sh [--browser | --bench]
+#   --browser  also Chromium for the browser tests (make test)
+#   --bench    also nginx (the production proxy) and wrk (a load generator) for make bench
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . scripts/lib.sh
 
 want=(python3 python3-venv gdal-bin gettext postgresql postgresql-contrib)
-[ "${1:-}" = "--browser" ] && want+=(chromium fonts-dejavu-core)
+case "${1:-}" in
+  --browser) want+=(chromium fonts-dejavu-core) ;;
+  --bench) want+=(nginx-light wrk) ;;
+  "") ;;
+  *) die "unknown option: $1 (expected --browser or --bench)" ;;
+esac
 command -v npm >/dev/null || want+=(nodejs npm)
 
 command -v dpkg-query >/dev/null || die "no dpkg: install these yourself, then run make again: ${want[*]} and PostGIS 3 for your PostgreSQL"
