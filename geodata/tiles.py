@@ -85,7 +85,9 @@ def tile(request: HttpRequest, public_id: str, z: int, x: int, y: int) -> HttpRe
     if z > MAX_ZOOM or x >= 2**z or y >= 2**z:
         raise Http404(_("There is no such tile."))
     etag = f'"{version.pk}-{z}-{x}-{y}"'
-    if request.headers.get("If-None-Match") == etag:
+    # Weak comparison: GZipMiddleware (and proxies) hand out the ETag as W/"...".
+    offered = request.headers.get("If-None-Match", "")
+    if etag in {tag.strip().removeprefix("W/") for tag in offered.split(",")}:
         return _cacheable(HttpResponse(status=304), etag)
     if z < layer.min_zoom:
         # Dense layers are not drawn city-wide: an empty tile, not an error.
