@@ -450,3 +450,22 @@ def workdir(prefix: str) -> Iterator[Path]:
             yield Path(path)
     finally:
         signal.signal(signal.SIGTERM, previous)
+
+
+def measured(prefix: str, measure, *args):  # type: ignore[no-untyped-def]
+    """Run `measure(workdir, *args)` in a scratch folder; None (and a FAIL verdict printed)
+    if the benchmark itself could not complete."""
+    print(f"machine load before: {' '.join(f'{load:.1f}' for load in os.getloadavg())}")
+    try:
+        with workdir(prefix) as folder:
+            return measure(folder, *args)
+    except (
+        RuntimeError,
+        AssertionError,
+        OSError,
+        psycopg2.Error,
+        subprocess.SubprocessError,
+    ) as error:
+        print(f"benchmark failed: {error!r}")
+        print("verdict: FAIL (the benchmark did not complete)")
+        return None

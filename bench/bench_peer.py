@@ -25,13 +25,10 @@ import math
 import os
 import random
 import shutil
-import subprocess
 import sys
 import time
 from pathlib import Path
 from urllib.parse import urlsplit
-
-import psycopg2
 
 from bench import _support
 from bench._support import BASE_DIR, BROWSER_HEADERS, Connection, Server
@@ -217,18 +214,8 @@ def run() -> bool:
     ogc = _ogc_exists()
     if not ogc:
         print("/ogc/ does not exist (no URL resolves /ogc/collections/<id>/items)")
-    try:
-        with _support.workdir("rgis-bench-peer-") as workdir:
-            figures = _measure(workdir, ogc)
-    except (
-        RuntimeError,
-        AssertionError,
-        OSError,
-        psycopg2.Error,
-        subprocess.SubprocessError,
-    ) as error:
-        print(f"benchmark failed: {error!r}")
-        print("verdict: FAIL (the benchmark did not complete)")
+    figures = _support.measured("rgis-bench-peer-", _measure, ogc)
+    if figures is None:
         return False
     missed = []
     ours, tipg = figures["tiles/s"]["ours"], figures["tiles/s"]["tipg"]

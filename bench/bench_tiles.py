@@ -18,7 +18,6 @@ The app runs as deployed: gunicorn with docker/gunicorn.conf.py and the producti
 """
 
 import json
-import os
 import re
 import shutil
 import statistics
@@ -26,8 +25,6 @@ import subprocess
 import time
 from pathlib import Path
 from urllib.parse import urlsplit
-
-import psycopg2
 
 from bench import _support
 from bench._support import BROWSER_HEADERS, Connection, Server
@@ -167,19 +164,8 @@ def _measure(workdir: Path) -> dict:
 
 def run() -> bool:
     started = time.perf_counter()
-    print(f"machine load before: {' '.join(f'{load:.1f}' for load in os.getloadavg())}")
-    try:
-        with _support.workdir("rgis-bench-tiles-") as workdir:
-            figures = _measure(workdir)
-    except (
-        RuntimeError,
-        AssertionError,
-        OSError,
-        psycopg2.Error,
-        subprocess.SubprocessError,
-    ) as error:
-        print(f"benchmark failed: {error!r}")
-        print("verdict: FAIL (the benchmark did not complete)")
+    figures = _support.measured("rgis-bench-tiles-", _measure)
+    if figures is None:
         return False
     tiles, uncached, cached = figures["tiles"], figures["uncached"], figures["cached"]
     counts = ", ".join(f"z{z}: {sum(t[0] == z for t in tiles)}" for z in ZOOMS)

@@ -13,12 +13,8 @@ Goal: the look-up's p99 is at most 10 ms. Its ratio to the p99 of /healthz is pr
 """
 
 import json
-import os
 import random
-import subprocess
 import time
-
-import psycopg2
 
 from bench import _support
 from bench._support import Connection
@@ -83,19 +79,8 @@ def run() -> bool:
         print(f"{PATH} does not exist (no URL resolves it)")
         print("verdict: FAIL (endpoint missing)")
         return False
-    print(f"machine load before: {' '.join(f'{load:.1f}' for load in os.getloadavg())}")
-    try:
-        with _support.workdir("rgis-bench-whats-here-") as workdir:
-            figures = _measure(workdir)
-    except (
-        RuntimeError,
-        AssertionError,
-        OSError,
-        psycopg2.Error,
-        subprocess.SubprocessError,
-    ) as error:
-        print(f"benchmark failed: {error!r}")
-        print("verdict: FAIL (the benchmark did not complete)")
+    figures = _support.measured("rgis-bench-whats-here-", _measure)
+    if figures is None:
         return False
     answers = figures["answers"]
     parcels = sum(bool(answer.get("parcel")) for answer in answers)
