@@ -242,6 +242,7 @@ def gunicorn(database: ScratchDatabase, workdir: Path) -> contextlib.AbstractCon
         **database.child_env(),
         "DJANGO_SETTINGS_MODULE": "rgis.settings.production",
         "SECRET_KEY": secrets.token_urlsafe(50),  # throwaway, for this run only
+        "RGIS_PERSONAL_DATA_KEY": secrets.token_urlsafe(32),
         "SECURE_SSL_REDIRECT": "0",
         "ALLOWED_HOSTS": HOST,
         "RGIS_TILE_CACHE_DIR": str(tile_cache_dir(workdir)),
