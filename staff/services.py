@@ -10,7 +10,10 @@ from django.db import models
 from staff.models import AuditEntry
 
 # Never copied into the audit log, whatever model they sit on.
-REDACTED_FIELDS = frozenset({"password", "iin", "iin_hash", "iin_encrypted"})
+# Applicants' personal data stays out of it too (privacy: never in logs).
+REDACTED_FIELDS = frozenset(
+    {"password", "iin", "iin_hash", "iin_digest", "iin_encrypted", "full_name", "email", "phone"}
+)
 REDACTED = "[redacted]"
 
 

@@ -24,3 +24,31 @@ class StaffUserFactory(factory.django.DjangoModelFactory):
                 # removed them: make them again with the migration's own function.
                 roles_sync(apps)
             self.groups.add(Group.objects.get(name=extracted))
+
+
+class SettlementFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "parcels.Settlement"
+        django_get_or_create = ("slug",)
+
+    slug = "taraz"
+    name_kk = "Тараз"
+    name_ru = "Тараз"
+    name_en = "Taraz"
+
+
+class QueueFactory(factory.django.DjangoModelFactory):
+    """A queue of Taraz for individual housing (the purposes come from a migration)."""
+
+    class Meta:
+        model = "queues.Queue"
+        django_get_or_create = ("slug",)
+
+    slug = "taraz-izhs"
+    settlement = factory.SubFactory(SettlementFactory)
+    purpose = factory.LazyFunction(
+        lambda: apps.get_model("parcels", "LandPurpose").objects.get_or_create(
+            code="izhs",
+            defaults={"name_kk": "ЖТҮҚ", "name_ru": "ИЖС", "name_en": "Individual housing"},
+        )[0]
+    )

@@ -192,3 +192,15 @@ RGIS_IMPORT_MAX_ZIP_ENTRIES = env_int("RGIS_IMPORT_MAX_ZIP_ENTRIES", 10000)
 RGIS_IMPORT_BATCH_SIZE = env_int("RGIS_IMPORT_BATCH_SIZE", 5000)
 # Pulkovo 1942 -> WGS 84 for Kazakhstan (DOMAIN.md; unconfirmed, hence a setting).
 RGIS_PULKOVO_TO_WGS84_OPERATION = os.environ.get("RGIS_PULKOVO_TO_WGS84_OPERATION", "EPSG:1291")
+
+# Land-plot queues (queues app). The personal-data key makes the keyed hash of an IIN (for
+# look-ups and the public ledger) and encrypts the IIN at rest; it must never change once
+# data exist, so it is its own setting rather than SECRET_KEY (which may be rotated).
+RGIS_PERSONAL_DATA_KEY = os.environ.get("RGIS_PERSONAL_DATA_KEY", "")
+# Region and district codes that start this city's cadastral numbers (DOMAIN: unconfirmed).
+RGIS_CADASTRE_REGION_CODE = os.environ.get("RGIS_CADASTRE_REGION_CODE", "06")
+RGIS_CADASTRE_DISTRICT_CODE = os.environ.get("RGIS_CADASTRE_DISTRICT_CODE", "097")
+# Days a queue applicant has to accept an offered plot before it goes to the next in line.
+RGIS_QUEUE_OFFER_DAYS = env_int("RGIS_QUEUE_OFFER_DAYS", 30)
+# Applicants with an e-mail are told once when they come within this many places of the head.
+RGIS_QUEUE_NOTIFY_WITHIN = env_int("RGIS_QUEUE_NOTIFY_WITHIN", 10)

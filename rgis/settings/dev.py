@@ -19,3 +19,5 @@ def _local_secret_key() -> str:
 
 DEBUG = os.environ.get("DEBUG", "1") == "1"
 SECRET_KEY = os.environ.get("SECRET_KEY") or _local_secret_key()
+# Personal data of development and demo records only: a key kept beside the secret key.
+RGIS_PERSONAL_DATA_KEY = os.environ.get("RGIS_PERSONAL_DATA_KEY") or _local_secret_key()

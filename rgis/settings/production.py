@@ -15,6 +15,14 @@ if len(SECRET_KEY) < 50 or len(set(SECRET_KEY)) < 5 or SECRET_KEY.startswith("dj
         'python -c "import secrets; print(secrets.token_urlsafe(50))"'
     )
 
+RGIS_PERSONAL_DATA_KEY = os.environ.get("RGIS_PERSONAL_DATA_KEY", "")
+if len(RGIS_PERSONAL_DATA_KEY) < 32:
+    raise SystemExit(
+        "RGIS_PERSONAL_DATA_KEY must be set to a random value of at least 32 characters and "
+        "kept for good (it encrypts IINs and keys their hashes), e.g. "
+        'python -c "import secrets; print(secrets.token_urlsafe(32))"'
+    )
+
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = os.environ.get("SECURE_SSL_REDIRECT", "1") == "1"
 SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 31536000)

@@ -31,9 +31,11 @@ def test_compose_has_the_four_services_built_from_our_dockerfile():
 def test_secrets_are_required_from_the_environment_never_written_down():
     text = (DOCKER / "compose.yml").read_text()
     assert re.search(r"SECRET_KEY: \$\{SECRET_KEY:\?", text)
+    assert re.search(r"RGIS_PERSONAL_DATA_KEY: \$\{RGIS_PERSONAL_DATA_KEY:\?", text)
     assert re.search(r"POSTGRES_PASSWORD: \$\{POSTGRES_PASSWORD:\?", text)
     example = (DOCKER / ".env.example").read_text()
     assert re.search(r"^SECRET_KEY=$", example, re.M)
+    assert re.search(r"^RGIS_PERSONAL_DATA_KEY=$", example, re.M)
     assert re.search(r"^POSTGRES_PASSWORD=$", example, re.M)
 
 

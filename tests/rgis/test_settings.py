@@ -9,7 +9,7 @@ ROOT = Path(__file__).resolve().parents[2]
 
 def manage(*args: str, **env: str) -> subprocess.CompletedProcess:
     # As an operator would run it: no secret, and not the browser tests' async opt-out.
-    unset = {"SECRET_KEY", "DJANGO_ALLOW_ASYNC_UNSAFE"}
+    unset = {"SECRET_KEY", "RGIS_PERSONAL_DATA_KEY", "DJANGO_ALLOW_ASYNC_UNSAFE"}
     environment = {k: v for k, v in os.environ.items() if k not in unset}
     environment.update(env)
     return subprocess.run(
@@ -24,9 +24,26 @@ def manage(*args: str, **env: str) -> subprocess.CompletedProcess:
 
 def test_production_refuses_to_start_without_a_real_secret_key():
     for key in ("", "short", "django-insecure-" + "x" * 60):
-        result = manage("check", DJANGO_SETTINGS_MODULE="rgis.settings.production", SECRET_KEY=key)
+        result = manage(
+            "check",
+            DJANGO_SETTINGS_MODULE="rgis.settings.production",
+            SECRET_KEY=key,
+            RGIS_PERSONAL_DATA_KEY=secrets.token_urlsafe(32),
+        )
         assert result.returncode != 0
         assert "SECRET_KEY must be set to a random value" in result.stderr
+
+
+def test_production_refuses_to_start_without_a_personal_data_key():
+    for key in ("", "short"):
+        result = manage(
+            "check",
+            DJANGO_SETTINGS_MODULE="rgis.settings.production",
+            SECRET_KEY=secrets.token_urlsafe(50),
+            RGIS_PERSONAL_DATA_KEY=key,
+        )
+        assert result.returncode != 0
+        assert "RGIS_PERSONAL_DATA_KEY must be set" in result.stderr
 
 
 def test_check_deploy_is_clean_with_production_settings():
@@ -37,6 +54,7 @@ def test_check_deploy_is_clean_with_production_settings():
         "WARNING",
         DJANGO_SETTINGS_MODULE="rgis.settings.production",
         SECRET_KEY=secrets.token_urlsafe(50),
+        RGIS_PERSONAL_DATA_KEY=secrets.token_urlsafe(32),
         ALLOWED_HOSTS="rgis.example.kz",
     )
     assert result.returncode == 0, result.stdout + result.stderr
