@@ -3,6 +3,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 from geodata.lookup_api import whats_here_api
+from queues.position_api import application_position_api
 from rgis import views
 
 urlpatterns = [
@@ -10,6 +11,11 @@ urlpatterns = [
     path("api/staff/", include("staff.api_urls")),
     path("api/imports/", include("geodata.api_urls")),
     path("api/whats-here", whats_here_api, name="whats_here"),
+    path(
+        "api/queues/applications/<str:number>",
+        application_position_api,
+        name="queue_application_position",
+    ),
     path("tiles/", include("geodata.tile_urls")),
     path("ogc/", include("geodata.ogc_urls")),
 ]
