@@ -1,12 +1,20 @@
-"""Every write of the queues: registration (more actions live beside it in this package).
+"""Every write of an application's record: registration, verification, correction.
 
-A service does its writes in one transaction, appends the matching ledger events in it and
-records staff actions in the audit log; e-mails go out through background jobs on commit.
+Offers and lot draws live in queues/offers.py and queues/draws.py, removals in
+queues/removals.py, the bulk import in queues/register_import.py. A service does its writes
+in one transaction, appends the matching ledger events in it and records staff actions in
+the audit log; e-mails go out through background jobs on commit (queues/tasks.py).
+
+Lock order, the same in every service so two officers never deadlock: the queue row (the
+ledger's lock too), then the parcel, then the application.
 """
 
 import datetime
+from typing import Any
 
-from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser, User
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -14,10 +22,55 @@ from django.utils.translation import gettext_lazy as _
 from queues.errors import QueueRefusal
 from queues.ledger import ledger_append, timestamp_text
 from queues.models import Application, LedgerEntry, Queue
+from queues.selectors import application_position
+from queues.tasks import queue_moved_announce
 from rgis.personal import iin_digest, iin_validate, personal_encrypt
 from staff.services import audit_record, audit_snapshot
 
 Actor = AbstractBaseUser | AnonymousUser | None
+# Who the audit log names when no one signed in acted (the expiry job, a command).
+SYSTEM_ACTOR = "system"
+
+
+def queue_lock(queue: Queue | int) -> Queue:
+    """The queue row, locked until the transaction ends: one queue action at a time."""
+    queue_id = queue if isinstance(queue, int) else queue.pk
+    return (
+        Queue.objects.select_for_update().select_related("settlement", "purpose").get(pk=queue_id)
+    )
+
+
+def application_lock(application: Application) -> Application:
+    """The application row, locked and re-read (another officer may just have acted)."""
+    return Application.objects.select_for_update().get(pk=application.pk)
+
+
+def actor_user(actor: Actor) -> User | None:
+    """The signed-in user behind an action, or None for the system."""
+    if isinstance(actor, User) and actor.is_authenticated:
+        return actor
+    return None
+
+
+def queue_audit(
+    *,
+    actor: Actor,
+    action: str,
+    instance: Any,
+    before: dict[str, Any] | None = None,
+    after: dict[str, Any] | None = None,
+    system_name: str = SYSTEM_ACTOR,
+) -> None:
+    """An audit entry for a queue action, naming the system where no one signed in acted."""
+    signed_in = actor is not None and actor.is_authenticated
+    audit_record(
+        actor=actor if signed_in else None,  # type: ignore[arg-type]
+        action=action,
+        instance=instance,
+        before=before,
+        after=after,
+        actor_username="" if signed_in else system_name,
+    )
 
 
 def application_number_next(queue: Queue, at: datetime.datetime) -> str:
@@ -101,3 +154,145 @@ def application_register(
             raise
         raise refusal from None
     return application
+
+
+def application_verify(*, application: Application, actor: Actor) -> Application:
+    """Record that the officer checked the applicant's documents (needed to allocate)."""
+    with transaction.atomic():
+        queue = queue_lock(application.queue_id)
+        locked = application_lock(application)
+        if locked.status not in Application.LIVE_STATUSES:
+            raise QueueRefusal(
+                _("Only a waiting or offered application can be verified; this one is %(s)s.")
+                % {"s": locked.get_status_display()}
+            )
+        if locked.is_verified:
+            raise QueueRefusal(_("The documents of this application are already verified."))
+        before = audit_snapshot(locked)
+        locked.is_verified = True
+        locked.verified_at = timezone.now()
+        locked.save(update_fields=["is_verified", "verified_at"])
+        ledger_append(
+            queue=queue,
+            event=LedgerEntry.Event.VERIFIED,
+            application_number=locked.number,
+            applicant_key=locked.iin_digest,
+            details={"status": locked.status},
+        )
+        queue_audit(
+            actor=actor,
+            action="queues.application.verify",
+            instance=locked,
+            before=before,
+            after=audit_snapshot(locked),
+        )
+    return locked
+
+
+# What an officer may correct: typing errors in the person's record, and the filing time
+# (which moves the place in line, so the ledger shows both times and both places).
+CORRECTABLE_FIELDS = ("full_name", "iin", "email", "phone", "filed_at")
+
+
+def _correction_values(application: Application, changes: dict[str, Any]) -> dict[str, Any]:
+    """The model fields to write for the requested changes, validated; only real changes."""
+    unknown = sorted(set(changes) - set(CORRECTABLE_FIELDS))
+    if unknown:
+        raise QueueRefusal(
+            _("These fields cannot be corrected: %(fields)s.") % {"fields": ", ".join(unknown)}
+        )
+    values: dict[str, Any] = {}
+    if "full_name" in changes:
+        name = " ".join(str(changes["full_name"] or "").split())
+        if not name:
+            raise QueueRefusal(_("Enter the applicant's full name."))
+        if name != application.full_name:
+            values["full_name"] = name
+    if "iin" in changes:
+        iin = iin_validate(str(changes["iin"] or ""))
+        digest = iin_digest(iin)
+        if digest != application.iin_digest:
+            values["iin_digest"] = digest
+            values["iin_encrypted"] = personal_encrypt(iin)
+    if "email" in changes:
+        email = str(changes["email"] or "").strip()
+        if email:
+            try:
+                validate_email(email)
+            except ValidationError:
+                raise QueueRefusal(_("Enter a valid e-mail address.")) from None
+        if email != application.email:
+            values["email"] = email
+    if "phone" in changes:
+        phone = " ".join(str(changes["phone"] or "").split())
+        if phone != application.phone:
+            values["phone"] = phone
+    if "filed_at" in changes:
+        filed = changes["filed_at"]
+        if not isinstance(filed, datetime.datetime) or timezone.is_naive(filed):
+            raise QueueRefusal(_("Give the filing date and time."))
+        if filed > timezone.now():
+            raise QueueRefusal(_("The filing date cannot be in the future."))
+        if filed != application.filed_at:
+            values["filed_at"] = filed
+    if not values:
+        raise QueueRefusal(_("Nothing to correct: the new values are the same as the old."))
+    return values
+
+
+def application_correct(
+    *, application: Application, changes: dict[str, Any], actor: Actor, reason: str
+) -> Application:
+    """Fix a typing error in an application; a new filing time moves it, in the open."""
+    reason = " ".join(reason.split())
+    if not reason:
+        raise QueueRefusal(_("Say why the record is corrected (e.g. the document it follows)."))
+    try:
+        with transaction.atomic():
+            queue = queue_lock(application.queue_id)
+            locked = application_lock(application)
+            values = _correction_values(locked, changes)
+            before = audit_snapshot(locked)
+            position_before = application_position(locked)
+            filed_before = locked.filed_at
+            applicant_before = locked.iin_digest
+            for field, value in values.items():
+                setattr(locked, field, value)
+            locked.full_clean(validate_constraints=False, validate_unique=False)
+            locked.save(update_fields=list(values))
+            # Field names only: the new values of a name or a contact are personal.
+            fields = sorted(
+                "iin" if field in ("iin_digest", "iin_encrypted") else field for field in values
+            )
+            details: dict[str, Any] = {"fields": sorted(set(fields)), "status": locked.status}
+            if "filed_at" in values:
+                details["filed_at_before"] = timestamp_text(filed_before)
+                details["filed_at_after"] = timestamp_text(locked.filed_at)
+                details["position_before"] = position_before
+                details["position_after"] = application_position(locked)
+            if "iin_digest" in values:
+                # The keyed hash is public already (the ledger's applicant key): say whose
+                # entries before this one belong to the same application.
+                details["applicant_before"] = applicant_before
+            ledger_append(
+                queue=queue,
+                event=LedgerEntry.Event.CORRECTED,
+                application_number=locked.number,
+                applicant_key=locked.iin_digest,
+                details=details,
+            )
+            queue_audit(
+                actor=actor,
+                action="queues.application.correct",
+                instance=locked,
+                before=before,
+                after={**audit_snapshot(locked), "correction_reason": reason},
+            )
+            if "filed_at" in values:
+                queue_moved_announce(queue.pk)
+    except IntegrityError as error:
+        refusal = application_refusal_from(error)
+        if refusal is None:
+            raise
+        raise refusal from None
+    return locked

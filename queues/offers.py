@@ -1,0 +1,310 @@
+"""Offers of free parcels: to the head of the queue, accepted, refused or expired.
+
+Rules, and why:
+- The head of the queue is the first *waiting* application in (filed_at, number) order,
+  verified or not. Offering only to verified applications would let an officer move
+  someone up the queue simply by not verifying the people ahead; so nobody is skipped,
+  and the documents are checked before the allocation is recorded (offer_accept refuses
+  an unverified application).
+- While an offer is open the parcel is reserved and the application is "offered" (it no
+  longer counts as waiting, so the people behind it move up).
+- An applicant who refuses an offer, or lets it expire, keeps their place: the
+  application goes back to waiting with its original filing time (Rules No. 255 give no
+  ground for removal on refusal; removal needs a reason from the list). The parcel passes
+  straight on to the next waiting application *behind* the refuser, skipping anyone who
+  already refused or let expire this same parcel; if nobody is left, the parcel is free
+  again. Each step is its own ledger entry.
+"""
+
+import datetime
+from typing import Any
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import formats, timezone
+from django.utils.translation import gettext_lazy as _
+
+from parcels.models import Parcel
+from parcels.services import parcel_status_set
+from queues.errors import QueueRefusal
+from queues.ledger import ledger_append, timestamp_text
+from queues.models import Application, LedgerEntry, LotDraw, Offer, Queue
+from queues.selectors import application_head, application_next_after
+from queues.services import (
+    SYSTEM_ACTOR,
+    Actor,
+    actor_user,
+    application_lock,
+    queue_audit,
+    queue_lock,
+)
+from queues.tasks import queue_moved_announce, status_change_announce
+from staff.services import audit_snapshot
+
+EXPIRY_ACTOR = "queue_offers_expire"
+
+
+def parcel_lock_offerable(*, queue: Queue, parcel: Parcel) -> Parcel:
+    """The parcel, locked, if it may be offered in this queue; a refusal saying why not."""
+    locked = Parcel.objects.select_for_update().get(pk=parcel.pk)
+    if locked.status != Parcel.Status.FREE:
+        raise QueueRefusal(
+            _("The parcel is not free (it is %(status)s).")
+            % {"status": locked.get_status_display()}
+        )
+    if locked.settlement_id != queue.settlement_id:
+        raise QueueRefusal(_("The parcel lies in another settlement than the queue's."))
+    if locked.purpose_id != queue.purpose_id:
+        raise QueueRefusal(_("The parcel's purpose differs from the queue's."))
+    return locked
+
+
+def offer_open(
+    *,
+    queue: Queue,
+    parcel: Parcel,
+    application: Application,
+    actor: Actor,
+    draw: LotDraw | None = None,
+    passed_from: Application | None = None,
+    now: datetime.datetime | None = None,
+    system_name: str = SYSTEM_ACTOR,
+) -> Offer:
+    """Open an offer (the caller holds the locks and has checked the parcel)."""
+    now = now or timezone.now()
+    locked = application_lock(application)
+    if locked.status != Application.Status.WAITING:
+        raise QueueRefusal(_("Only a waiting application can be offered a parcel."))
+    before = audit_snapshot(locked)
+    offer = Offer.objects.create(
+        application=locked,
+        parcel=parcel,
+        draw=draw,
+        offered_at=now,
+        expires_at=now + datetime.timedelta(days=settings.RGIS_QUEUE_OFFER_DAYS),
+        offered_by=actor_user(actor),
+    )
+    locked.status = Application.Status.OFFERED
+    locked.status_changed_at = now
+    locked.save(update_fields=["status", "status_changed_at"])
+    if parcel.status != Parcel.Status.RESERVED:
+        parcel_status_set(
+            parcel=parcel, status=Parcel.Status.RESERVED, actor=actor, reason=system_name
+        )
+    details: dict[str, Any] = {
+        "status_before": Application.Status.WAITING,
+        "status_after": Application.Status.OFFERED,
+        "parcel": parcel.cadastral_number,
+        "expires_at": timestamp_text(offer.expires_at),
+    }
+    if draw is not None:
+        details["draw"] = draw.pk
+    if passed_from is not None:
+        details["passed_from"] = passed_from.number
+    ledger_append(
+        queue=queue,
+        event=LedgerEntry.Event.OFFERED,
+        application_number=locked.number,
+        applicant_key=locked.iin_digest,
+        details=details,
+    )
+    queue_audit(
+        actor=actor,
+        action="queues.offer.open",
+        instance=locked,
+        before=before,
+        after={**audit_snapshot(locked), "offer": audit_snapshot(offer)},
+        system_name=system_name,
+    )
+    status_change_announce(locked)
+    queue_moved_announce(queue.pk)
+    application.status = locked.status
+    return offer
+
+
+def offer_to_head(
+    *,
+    queue: Queue,
+    parcel: Parcel,
+    actor: Actor,
+    application: Application | None = None,
+) -> Offer:
+    """Offer a free parcel to the head of the queue.
+
+    `application` is the one the officer saw at the head on their page: if someone else is
+    at the head by now, the offer is refused rather than made to a person nobody chose.
+    """
+    with transaction.atomic():
+        queue = queue_lock(queue)
+        locked_parcel = parcel_lock_offerable(queue=queue, parcel=parcel)
+        head = application_head(queue)
+        if head is None:
+            raise QueueRefusal(_("Nobody is waiting in this queue."))
+        if application is not None and application.pk != head.pk:
+            raise QueueRefusal(
+                _("This application is not at the head of the queue: %(number)s is.")
+                % {"number": head.number}
+            )
+        return offer_open(queue=queue, parcel=locked_parcel, application=head, actor=actor)
+
+
+def offer_lock_open(offer: Offer) -> Offer:
+    """The offer, locked, if it is still open; a refusal otherwise."""
+    locked = Offer.objects.select_for_update().select_related("parcel").get(pk=offer.pk)
+    if locked.status != Offer.Status.OPEN:
+        raise QueueRefusal(
+            _("This offer is no longer open: it was %(status)s.")
+            % {"status": locked.get_status_display()}
+        )
+    return locked
+
+
+def offer_accept(*, offer: Offer, actor: Actor) -> Application:
+    """The applicant accepts: the application and the parcel become allocated."""
+    with transaction.atomic():
+        queue = queue_lock(offer.application.queue_id)
+        locked_offer = offer_lock_open(offer)
+        now = timezone.now()
+        if locked_offer.expires_at <= now:
+            raise QueueRefusal(
+                _("This offer expired on %(date)s; the parcel passes to the next in line.")
+                % {"date": formats.date_format(locked_offer.expires_at, "SHORT_DATETIME_FORMAT")}
+            )
+        parcel = Parcel.objects.select_for_update().get(pk=locked_offer.parcel_id)
+        application = application_lock(locked_offer.application)
+        if not application.is_verified:
+            raise QueueRefusal(
+                _("Verify the applicant's documents before recording the allocation.")
+            )
+        before = audit_snapshot(application)
+        application.status = Application.Status.ALLOCATED
+        application.parcel = parcel
+        application.status_changed_at = now
+        application.save(update_fields=["status", "parcel", "status_changed_at"])
+        locked_offer.status = Offer.Status.ACCEPTED
+        locked_offer.decided_at = now
+        locked_offer.save(update_fields=["status", "decided_at"])
+        parcel_status_set(parcel=parcel, status=Parcel.Status.ALLOCATED, actor=actor)
+        ledger_append(
+            queue=queue,
+            event=LedgerEntry.Event.ACCEPTED,
+            application_number=application.number,
+            applicant_key=application.iin_digest,
+            details={
+                "status_before": Application.Status.OFFERED,
+                "status_after": Application.Status.ALLOCATED,
+                "parcel": parcel.cadastral_number,
+            },
+        )
+        queue_audit(
+            actor=actor,
+            action="queues.offer.accept",
+            instance=application,
+            before=before,
+            after={**audit_snapshot(application), "offer": audit_snapshot(locked_offer)},
+        )
+        status_change_announce(application)
+    offer.status = locked_offer.status
+    return application
+
+
+def _offer_close(
+    *,
+    offer: Offer,
+    outcome: str,
+    actor: Actor,
+    now: datetime.datetime,
+    system_name: str = SYSTEM_ACTOR,
+) -> Offer | None:
+    """Close an open offer as refused or expired and pass the parcel on.
+
+    Returns the offer made to the next in line, or None when the parcel is free again.
+    """
+    queue = queue_lock(offer.application.queue_id)
+    locked_offer = offer_lock_open(offer)
+    parcel = Parcel.objects.select_for_update().get(pk=locked_offer.parcel_id)
+    application = application_lock(locked_offer.application)
+    before = audit_snapshot(application)
+    locked_offer.status = outcome
+    locked_offer.decided_at = now
+    locked_offer.save(update_fields=["status", "decided_at"])
+    # Back in line at the original place: the filing time is untouched.
+    application.status = Application.Status.WAITING
+    application.status_changed_at = now
+    application.save(update_fields=["status", "status_changed_at"])
+    declined = Offer.objects.filter(
+        parcel=parcel, status__in=[Offer.Status.REFUSED, Offer.Status.EXPIRED]
+    ).values_list("application_id", flat=True)
+    successor = application_next_after(application, excluding=declined)
+    event = (
+        LedgerEntry.Event.REFUSED if outcome == Offer.Status.REFUSED else LedgerEntry.Event.EXPIRED
+    )
+    details: dict[str, Any] = {
+        "status_before": Application.Status.OFFERED,
+        "status_after": Application.Status.WAITING,
+        "parcel": parcel.cadastral_number,
+        "passed_to": successor.number if successor else None,
+    }
+    ledger_append(
+        queue=queue,
+        event=event,
+        application_number=application.number,
+        applicant_key=application.iin_digest,
+        details=details,
+    )
+    queue_audit(
+        actor=actor,
+        action=f"queues.offer.{outcome}",
+        instance=application,
+        before=before,
+        after={**audit_snapshot(application), "offer": audit_snapshot(locked_offer)},
+        system_name=system_name,
+    )
+    status_change_announce(application)
+    queue_moved_announce(queue.pk)
+    if successor is None:
+        parcel_status_set(parcel=parcel, status=Parcel.Status.FREE, actor=actor, reason=system_name)
+        return None
+    return offer_open(
+        queue=queue,
+        parcel=parcel,
+        application=successor,
+        actor=actor,
+        passed_from=application,
+        now=now,
+        system_name=system_name,
+    )
+
+
+def offer_refuse(*, offer: Offer, actor: Actor) -> Offer | None:
+    """The applicant refuses: they wait again in their place, the parcel goes to the next."""
+    with transaction.atomic():
+        return _offer_close(
+            offer=offer, outcome=Offer.Status.REFUSED, actor=actor, now=timezone.now()
+        )
+
+
+def offers_expire(*, now: datetime.datetime) -> list[Offer]:
+    """Close every open offer whose time ran out by `now`; returns the offers closed.
+
+    Each offer is closed in its own transaction, so one failure does not hold back others.
+    """
+    closed = []
+    due = Offer.objects.filter(status=Offer.Status.OPEN, expires_at__lte=now).order_by(
+        "expires_at", "pk"
+    )
+    for offer in due.select_related("application"):
+        try:
+            with transaction.atomic():
+                _offer_close(
+                    offer=offer,
+                    outcome=Offer.Status.EXPIRED,
+                    actor=None,
+                    now=now,
+                    system_name=EXPIRY_ACTOR,
+                )
+        except QueueRefusal:  # accepted or refused meanwhile: nothing to expire
+            continue
+        offer.status = Offer.Status.EXPIRED
+        closed.append(offer)
+    return closed
