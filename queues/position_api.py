@@ -9,8 +9,7 @@ from django.utils.translation import gettext as _
 
 from queues.errors import ApplicationNotFound
 from queues.ledger import timestamp_text
-from queues.models import Application
-from queues.selectors import applications_ahead
+from queues.standing import application_standing
 from rgis.api import api_view
 
 CACHE_SECONDS = 60
@@ -19,40 +18,22 @@ CACHE_SECONDS = 60
 @api_view()
 def application_position_api(request: HttpRequest, number: str) -> JsonResponse:
     """Status, position and how many wait ahead of one application."""
-    application = (
-        Application.objects.select_related("queue__settlement", "queue__purpose")
-        .only(
-            "number",
-            "filed_at",
-            "status",
-            "queue__slug",
-            "queue__settlement__name_kk",
-            "queue__settlement__name_ru",
-            "queue__settlement__name_en",
-            "queue__purpose__name_kk",
-            "queue__purpose__name_ru",
-            "queue__purpose__name_en",
-        )
-        .filter(number=number.strip())
-        .first()
-    )
-    if application is None:
+    standing = application_standing(number.strip())
+    if standing is None:
         raise ApplicationNotFound(
             _("No application numbered “%(number)s”. Check the number on your receipt.")
             % {"number": number.strip()[:40]}
         )
-    waiting = application.status == Application.Status.WAITING
-    ahead = applications_ahead(application) if waiting else None
     response = JsonResponse(
         {
-            "number": application.number,
-            "queue": application.queue.slug,
-            "queue_name": application.queue.name,
-            "filed_at": timestamp_text(application.filed_at),
-            "status": application.status,
-            "status_label": application.get_status_display(),
-            "ahead": ahead,
-            "position": None if ahead is None else ahead + 1,
+            "number": standing.number,
+            "queue": standing.queue_slug,
+            "queue_name": standing.queue_name,
+            "filed_at": timestamp_text(standing.filed_at),
+            "status": standing.status,
+            "status_label": standing.status_label,
+            "ahead": standing.ahead,
+            "position": standing.position,
         },
         json_dumps_params={"ensure_ascii": False},
     )

@@ -27,7 +27,7 @@ def test_the_position_api_answers_place_and_ahead_without_personal_data(
         )
         for index, iin in enumerate(IINS[:2])
     ]
-    with django_assert_max_num_queries(3):
+    with django_assert_max_num_queries(1):
         response = client.get(f"/api/queues/applications/{registered[1].number}")
     assert response.status_code == 200
     answer = response.json()
