@@ -44,7 +44,9 @@ def _bilingual(template: str, context: dict) -> tuple[str, str]:
                 _("Land-plot queue: application %(number)s") % {"number": context["number"]}
             )
             bodies.append(
-                render_to_string(template, {**context, "link": lookup_link(context["number"])})
+                render_to_string(
+                    template, {**context, "link": lookup_link(context["number"])}
+                ).strip()
             )
     return " / ".join(dict.fromkeys(subjects)), "\n\n----------\n\n".join(bodies)
 

@@ -86,7 +86,9 @@ def offer_open(
     )
     locked.status = Application.Status.OFFERED
     locked.status_changed_at = now
-    locked.save(update_fields=["status", "status_changed_at"])
+    # An offer says more than "you are near the head": that mail is never sent after it.
+    locked.near_head_notified_at = locked.near_head_notified_at or now
+    locked.save(update_fields=["status", "status_changed_at", "near_head_notified_at"])
     if parcel.status != Parcel.Status.RESERVED:
         parcel_status_set(
             parcel=parcel, status=Parcel.Status.RESERVED, actor=actor, reason=system_name
