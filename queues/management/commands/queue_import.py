@@ -1,0 +1,59 @@
+from pathlib import Path
+
+from django.contrib.auth.models import User
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from queues.models import Queue
+from queues.register_import import ImportReport, register_import
+from rgis.errors import Refusal
+
+
+class Command(BaseCommand):
+    help = (
+        "Import an existing queue register from a CSV or XLSX file (columns: number, full "
+        "name, IIN, filing date-time, e-mail, phone; Russian, Kazakh or English headers). "
+        "Without --commit it is a dry run: the report of refused rows, nothing kept. With "
+        "--commit the accepted rows are imported in one transaction and refused rows left out."
+    )
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("queue", help="queue code, e.g. taraz-izhs")
+        parser.add_argument("path", type=Path)
+        parser.add_argument("--commit", action="store_true", help="import the accepted rows")
+        parser.add_argument("--user", help="staff user name to record in the audit log")
+
+    def handle(self, *args: object, **options: object) -> None:
+        queue = Queue.objects.filter(slug=options["queue"]).first()
+        if queue is None:
+            raise CommandError(f"No queue with the code {options['queue']}.")
+        path = options["path"]
+        assert isinstance(path, Path)
+        if not path.is_file():
+            raise CommandError(f"No such file: {path}")
+        user = None
+        if options["user"]:
+            user = User.objects.filter(username=options["user"]).first()
+            if user is None:
+                raise CommandError(f"No user named {options['user']}.")
+        try:
+            report = register_import(
+                queue=queue,
+                data=path.read_bytes(),
+                filename=path.name,
+                actor=user,
+                commit=bool(options["commit"]),
+            )
+        except Refusal as refusal:
+            raise CommandError(str(refusal)) from None
+        self._report_write(report)
+
+    def _report_write(self, report: ImportReport) -> None:
+        for row in report.refused:
+            self.stdout.write(f"line {row.line} ({row.number or '-'}): {' '.join(row.reasons)}")
+        if report.refused_count > len(report.refused):
+            self.stdout.write(f"... and {report.refused_count - len(report.refused)} more")
+        verdict = "imported" if report.committed else "would be imported (dry run)"
+        self.stdout.write(
+            f"Rows: {report.rows}; accepted: {report.accepted} {verdict}; "
+            f"refused: {report.refused_count}."
+        )
