@@ -24,6 +24,7 @@ urlpatterns += i18n_patterns(
     path("", views.home, name="home"),
     path("search/", views.search, name="search"),
     path("plans/", include("geodata.urls")),
+    path("queues/", include("queues.public_urls")),
     path("staff/imports/", include("geodata.staff_urls")),
     path("staff/", include("staff.urls")),
     path("admin/", admin.site.urls),

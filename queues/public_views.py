@@ -1,0 +1,571 @@
+"""The residents' side of the queues: no sign-in, plain HTML forms, light on a cheap phone.
+
+- Look-up by application number is a GET form, so a result can be bookmarked and shared
+  (an application number names nobody: the public ledger lists them all).
+- Look-up by IIN is a POST form: the IIN then stays out of the address bar, the browser
+  history, the proxy's and the server's access logs and the Referer header, and the page
+  never writes it back (not even into the form). IIN look-ups are limited per client so
+  nobody can try IINs one after another to learn who is in which queue.
+"""
+
+import datetime
+import hashlib
+import ipaddress
+import json
+import math
+from dataclasses import dataclass
+
+from django import forms
+from django.conf import settings
+from django.core.cache import cache
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.formats import number_format
+from django.utils.translation import get_language, ngettext
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_http_methods
+
+from parcels.models import Parcel
+from queues.history import (
+    AllocationPace,
+    PositionChange,
+    RoundedWait,
+    application_position_change,
+    queue_allocation_pace,
+    wait_estimate,
+    wait_rounded,
+)
+from queues.models import Application, Queue
+from queues.public_selectors import (
+    PAGE_SIZE,
+    application_public_get,
+    applications_of_person,
+    parcels_being_allocated_for,
+    queue_public_get,
+    queue_waiting_page,
+    queue_waiting_total,
+    queues_public_list,
+)
+from queues.selectors import applications_ahead
+from rgis.mapshell import RenderedMap, features_map_render
+from rgis.personal import InvalidIIN, iin_validate
+
+DEFAULT_SINCE_DAYS = 30
+# IIN look-ups per client and window; the cache is the default one (per process unless
+# a shared cache is configured, which production should have for this to hold across workers).
+IIN_LOOKUP_LIMIT = getattr(settings, "RGIS_QUEUE_IIN_LOOKUP_LIMIT", 10)
+IIN_LOOKUP_WINDOW_SECONDS = getattr(settings, "RGIS_QUEUE_IIN_LOOKUP_WINDOW", 3600)
+PARCEL_COLOUR = "#b45309"
+
+
+def _count(value: float, decimals: int = 0) -> str:
+    """A number with the active language's thousand separator (1 204 in kk and ru)."""
+    return number_format(value, decimal_pos=decimals, force_grouping=True)
+
+
+class SinceField(forms.DateField):
+    widget = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+    def __init__(self) -> None:
+        super().__init__(
+            required=False,
+            label=_lazy("Show changes since"),
+            input_formats=["%Y-%m-%d", "%d.%m.%Y"],
+        )
+
+    def validate(self, value: datetime.date | None) -> None:
+        super().validate(value)
+        if value is not None and value > timezone.localdate():
+            raise forms.ValidationError(_("The date cannot be in the future."))
+
+
+class NumberLookupForm(forms.Form):
+    number = forms.CharField(label=_lazy("Application number"), max_length=40, required=False)
+    since = SinceField()
+
+
+class IinLookupForm(forms.Form):
+    iin = forms.CharField(label=_lazy("IIN"), max_length=20)
+    since = SinceField()
+
+    def clean_iin(self) -> str:
+        try:
+            return iin_validate(self.cleaned_data["iin"])
+        except InvalidIIN as invalid:
+            raise forms.ValidationError(invalid.messages) from None
+
+
+@dataclass
+class ApplicationResult:
+    """What the look-up shows of one application (nothing personal)."""
+
+    application: Application
+    position: int | None
+    ahead: int | None
+    change: PositionChange | None
+    change_parts: list[str]
+    pace: AllocationPace | None
+    pace_text: str
+    wait_text: str
+
+
+def _client_key(request: HttpRequest) -> str:
+    """Who is asking, for the rate limit: behind our proxy (a private or loopback address
+    answers) the proxy's X-Real-IP, else the connection's address; hashed before storing."""
+    address = request.META.get("REMOTE_ADDR", "")
+    try:
+        behind_proxy = ipaddress.ip_address(address).is_private
+    except ValueError:
+        behind_proxy = False
+    if behind_proxy and request.META.get("HTTP_X_REAL_IP"):
+        address = request.META["HTTP_X_REAL_IP"].strip()
+    return "queues:iin-lookups:" + hashlib.sha256(address.encode()).hexdigest()[:32]
+
+
+def _iin_lookup_allowed(request: HttpRequest) -> bool:
+    """Count one IIN look-up for this client; False once the window's limit is spent."""
+    key = _client_key(request)
+    if cache.add(key, 1, timeout=IIN_LOOKUP_WINDOW_SECONDS):
+        return True
+    try:
+        count = cache.incr(key)
+    except ValueError:  # expired between add and incr
+        cache.set(key, 1, timeout=IIN_LOOKUP_WINDOW_SECONDS)
+        return True
+    return count <= IIN_LOOKUP_LIMIT
+
+
+def _since_moment(day: datetime.date | None) -> datetime.datetime:
+    """The start of the chosen day in the portal's time zone (default: 30 days ago)."""
+    day = day or timezone.localdate() - datetime.timedelta(days=DEFAULT_SINCE_DAYS)
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
+
+
+def change_parts(change: PositionChange) -> list[str]:
+    """The reasons of a position change as short phrases: "12 allocated", "5 removed"."""
+    parts = []
+    if change.allocated:
+        parts.append(
+            ngettext("%(count)s got a plot", "%(count)s got a plot", change.allocated)
+            % {"count": _count(change.allocated)}
+        )
+    if change.offered:
+        parts.append(
+            ngettext(
+                "%(count)s is being offered a plot now",
+                "%(count)s are being offered a plot now",
+                change.offered,
+            )
+            % {"count": _count(change.offered)}
+        )
+    if change.removed:
+        reasons = ", ".join(
+            f"{name.lower()} — {_count(count)}" for name, count in change.removed_by_reason
+        )
+        parts.append(
+            ngettext(
+                "%(count)s removed (reasons: %(reasons)s)",
+                "%(count)s removed (reasons: %(reasons)s)",
+                change.removed,
+            )
+            % {"count": _count(change.removed), "reasons": reasons}
+        )
+    if change.moved_behind:
+        parts.append(
+            ngettext(
+                "%(count)s moved behind you after a corrected filing date",
+                "%(count)s moved behind you after a corrected filing date",
+                change.moved_behind,
+            )
+            % {"count": _count(change.moved_behind)}
+        )
+    if change.returned:
+        parts.append(
+            ngettext(
+                "%(count)s came back into line after refusing an offer",
+                "%(count)s came back into line after refusing an offer",
+                change.returned,
+            )
+            % {"count": _count(change.returned)}
+        )
+    if change.registered:
+        parts.append(
+            ngettext(
+                "%(count)s entered with an earlier filing date",
+                "%(count)s entered with an earlier filing date",
+                change.registered,
+            )
+            % {"count": _count(change.registered)}
+        )
+    if change.moved_ahead:
+        parts.append(
+            ngettext(
+                "%(count)s moved ahead after a corrected filing date",
+                "%(count)s moved ahead after a corrected filing date",
+                change.moved_ahead,
+            )
+            % {"count": _count(change.moved_ahead)}
+        )
+    return parts
+
+
+def pace_text(pace: AllocationPace) -> str:
+    if pace.total == 0:
+        return _(
+            "No plot was allocated in this queue in the last 12 months, so no waiting time "
+            "can be estimated."
+        )
+    return ngettext(
+        "In the last 12 months %(total)s plot was allocated in this queue "
+        "(between %(fewest)s and %(most)s a month).",
+        "In the last 12 months %(total)s plots were allocated in this queue "
+        "(between %(fewest)s and %(most)s a month).",
+        pace.total,
+    ) % {"total": _count(pace.total), "fewest": _count(pace.fewest), "most": _count(pace.most)}
+
+
+def wait_text(wait: RoundedWait) -> str:
+    low = _count(wait.shortest, wait.decimals)
+    if wait.longest is None:
+        if wait.unit == "months":
+            return _("At that pace your turn would come in %(low)s months or later.") % {"low": low}
+        return _(
+            "At that pace your turn would come in %(low)s years or later: in half of the "
+            "months no plot was allocated, so there is no upper bound."
+        ) % {"low": low}
+    high = _count(wait.longest, wait.decimals)
+    count = math.ceil(wait.longest)
+    if wait.unit == "months":
+        if wait.shortest == wait.longest:
+            return ngettext(
+                "At that pace your turn would come in about %(high)s month.",
+                "At that pace your turn would come in about %(high)s months.",
+                count,
+            ) % {"high": high}
+        return ngettext(
+            "At that pace your turn would come in about %(low)s–%(high)s month.",
+            "At that pace your turn would come in about %(low)s–%(high)s months.",
+            count,
+        ) % {"low": low, "high": high}
+    if wait.shortest == wait.longest:
+        return ngettext(
+            "At that pace your turn would come in about %(high)s year.",
+            "At that pace your turn would come in about %(high)s years.",
+            count,
+        ) % {"high": high}
+    return ngettext(
+        "At that pace your turn would come in about %(low)s–%(high)s year.",
+        "At that pace your turn would come in about %(low)s–%(high)s years.",
+        count,
+    ) % {"low": low, "high": high}
+
+
+def application_result(
+    application: Application, *, since: datetime.datetime, paces: dict[int, AllocationPace]
+) -> ApplicationResult:
+    """Position, its change since a moment and the estimated wait of one application."""
+    waiting = application.status == Application.Status.WAITING
+    ahead = applications_ahead(application) if waiting else None
+    position = None if ahead is None else ahead + 1
+    change = None
+    pace = None
+    wait = ""
+    if position is not None:
+        change = application_position_change(application, since=since, position_now=position)
+        if application.queue_id not in paces:
+            paces[application.queue_id] = queue_allocation_pace(application.queue_id)
+        pace = paces[application.queue_id]
+        estimate = wait_estimate(pace, position)
+        wait = wait_text(wait_rounded(estimate)) if estimate else ""
+    return ApplicationResult(
+        application=application,
+        position=position,
+        ahead=ahead,
+        change=change,
+        change_parts=change_parts(change) if change else [],
+        pace=pace,
+        pace_text=pace_text(pace) if pace else "",
+        wait_text=wait,
+    )
+
+
+def _parcels_map(parcels: list[Parcel]) -> RenderedMap | None:
+    """The parcels being handed out, drawn on a small map; cached while they stay the same."""
+    features = [
+        {
+            "type": "Feature",
+            "geometry": json.loads(parcel.geojson),  # type: ignore[attr-defined]
+            "properties": {
+                str(_("Cadastral number")): parcel.cadastral_number,
+                str(_("Address")): parcel.address,
+                str(_("Status")): parcel.get_status_display(),
+            },
+        }
+        for parcel in parcels
+        if getattr(parcel, "geojson", None)
+    ]
+    if not features:
+        return None
+    key_parts = [
+        get_language() or "",
+        settings.RGIS_BASEMAP_URL,
+        settings.RGIS_BASEMAP_ATTRIBUTION,
+        *(f"{p.pk}:{p.status}:{p.updated_at.isoformat()}" for p in parcels),
+    ]
+    key = "queues:parcels-map:" + hashlib.sha256("|".join(key_parts).encode()).hexdigest()
+    rendered = cache.get(key)
+    if rendered is None:
+        rendered = features_map_render(
+            {"type": "FeatureCollection", "features": features},
+            name=str(_("Plots being handed out")),
+            bounds=_bounds(features),
+            colour=PARCEL_COLOUR,
+        )
+        cache.set(key, rendered, timeout=24 * 3600)
+    return rendered
+
+
+def _bounds(features: list[dict]) -> tuple[float, float, float, float]:
+    xs: list[float] = []
+    ys: list[float] = []
+
+    def walk(coordinates: list) -> None:
+        if coordinates and isinstance(coordinates[0], (int, float)):
+            xs.append(coordinates[0])
+            ys.append(coordinates[1])
+            return
+        for part in coordinates:
+            walk(part)
+
+    for feature in features:
+        walk(feature["geometry"]["coordinates"])
+    return min(xs), min(ys), max(xs), max(ys)
+
+
+def _lookup_page(
+    request: HttpRequest,
+    *,
+    number_form: NumberLookupForm,
+    iin_form: IinLookupForm,
+    applications: list[Application] | None = None,
+    since: datetime.datetime | None = None,
+    searched: str = "",
+    message: str = "",
+    status: int = 200,
+) -> HttpResponse:
+    results = []
+    parcels: list[Parcel] = []
+    parcels_map = None
+    if applications and since is not None:
+        paces: dict[int, AllocationPace] = {}
+        results = [application_result(a, since=since, paces=paces) for a in applications]
+        queues = list({a.queue_id: a.queue for a in applications}.values())
+        parcels = parcels_being_allocated_for(queues)
+        parcels_map = _parcels_map(parcels)
+    return render(
+        request,
+        "queues/public/lookup.html",
+        {
+            "number_form": number_form,
+            "iin_form": iin_form,
+            "results": results,
+            "searched": searched,
+            "message": message,
+            "parcels": parcels,
+            "map": parcels_map,
+            "iin_limit": IIN_LOOKUP_LIMIT,
+            "iin_window_minutes": IIN_LOOKUP_WINDOW_SECONDS // 60,
+            # A date the visitor typed, shown back in both forms (never the IIN).
+            "since_value": (request.POST.get("since") or request.GET.get("since") or "")[:10],
+        },
+        status=status,
+    )
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def lookup(request: HttpRequest) -> HttpResponse:
+    """Find applications by number (GET) or by the applicant's IIN (POST)."""
+    if request.method == "POST":
+        return _lookup_by_iin(request)
+    if "iin" in request.GET:
+        # An IIN typed into an address (a bookmark, an old link): take it out of the address
+        # at once, so that no link of the page (the language switcher) carries it on.
+        query = request.GET.copy()
+        del query["iin"]
+        url = reverse("queues:lookup")
+        return HttpResponseRedirect(f"{url}?{query.urlencode()}" if query else url)
+    number_form = NumberLookupForm(request.GET or None)
+    # The IIN form is never bound on a GET: an IIN in an address is ignored, not echoed.
+    iin_form = IinLookupForm(initial={"since": request.GET.get("since", "")})
+    if not request.GET or not number_form.is_valid():
+        return _lookup_page(request, number_form=number_form, iin_form=iin_form)
+    number = " ".join(number_form.cleaned_data["number"].split())
+    if not number:
+        return _lookup_page(request, number_form=number_form, iin_form=iin_form)
+    application = application_public_get(number)
+    if application is None:
+        return _lookup_page(
+            request,
+            number_form=number_form,
+            iin_form=iin_form,
+            searched="number",
+            message=_(
+                "No application numbered “%(number)s”. Check the number on your receipt: "
+                "letters, digits and dashes as printed."
+            )
+            % {"number": number},
+            status=404,
+        )
+    return _lookup_page(
+        request,
+        number_form=number_form,
+        iin_form=iin_form,
+        applications=[application],
+        since=_since_moment(number_form.cleaned_data["since"]),
+        searched="number",
+    )
+
+
+def _lookup_by_iin(request: HttpRequest) -> HttpResponse:
+    iin_form = IinLookupForm(request.POST)
+    number_form = NumberLookupForm()
+    valid = iin_form.is_valid()
+    # Never render the IIN back, valid or not.
+    iin_form.data = {"since": request.POST.get("since", ""), "iin": ""}
+    if not valid:
+        return _lookup_page(
+            request, number_form=number_form, iin_form=iin_form, searched="iin", status=400
+        )
+    if not _iin_lookup_allowed(request):
+        minutes = IIN_LOOKUP_WINDOW_SECONDS // 60
+        return _lookup_page(
+            request,
+            number_form=number_form,
+            iin_form=iin_form,
+            searched="iin",
+            message=ngettext(
+                "Too many look-ups by IIN from your connection (at most %(limit)s in "
+                "%(minutes)s minute). Try again later, or look up by application number.",
+                "Too many look-ups by IIN from your connection (at most %(limit)s in "
+                "%(minutes)s minutes). Try again later, or look up by application number.",
+                minutes,
+            )
+            % {"limit": IIN_LOOKUP_LIMIT, "minutes": minutes},
+            status=429,
+        )
+    applications = applications_of_person(iin_form.cleaned_data["iin"])
+    if not applications:
+        return _lookup_page(
+            request,
+            number_form=number_form,
+            iin_form=iin_form,
+            searched="iin",
+            message=_(
+                "No application is registered with this IIN. If you filed one, check the "
+                "IIN, or look up by the number on your receipt."
+            ),
+            status=404,
+        )
+    return _lookup_page(
+        request,
+        number_form=number_form,
+        iin_form=iin_form,
+        applications=applications,
+        since=_since_moment(iin_form.cleaned_data["since"]),
+        searched="iin",
+    )
+
+
+@require_GET
+def queue_list(request: HttpRequest) -> HttpResponse:
+    """Every queue with the number of people waiting in it."""
+    return render(request, "queues/public/queue_list.html", {"queues": queues_public_list()})
+
+
+def _page_number(text: str) -> int | None:
+    try:
+        page = int(text)
+    except ValueError:
+        return None
+    return page if page >= 1 else None
+
+
+@require_GET
+def queue_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    """One queue in order, a page at a time, names masked; a number jumps to its page."""
+    queue = queue_public_get(slug)
+    if queue is None:
+        raise Http404("No such queue")
+    number = " ".join(request.GET.get("number", "").split())[:40]
+    if number:
+        return _queue_jump(request, queue, number)
+    total = queue_waiting_total(queue)
+    pages = max(1, math.ceil(total / PAGE_SIZE))
+    page = _page_number(request.GET.get("page", "1"))
+    if page is None or page > pages:
+        return _queue_page(request, queue, total=total, pages=pages, page=None, status=404)
+    return _queue_page(request, queue, total=total, pages=pages, page=page)
+
+
+def _queue_page(
+    request: HttpRequest,
+    queue: Queue,
+    *,
+    total: int,
+    pages: int,
+    page: int | None,
+    message: str = "",
+    number: str = "",
+    status: int = 200,
+) -> HttpResponse:
+    rows = queue_waiting_page(queue, page=page, per_page=PAGE_SIZE) if page else []
+    return render(
+        request,
+        "queues/public/queue_detail.html",
+        {
+            "queue": queue,
+            "total": total,
+            "pages": pages,
+            "page": page,
+            "rows": rows,
+            "previous_page": page - 1 if page and page > 1 else None,
+            "next_page": page + 1 if page and page < pages else None,
+            "message": message or ("" if page else _("There is no such page in this queue.")),
+            "number": number,
+            "page_size": PAGE_SIZE,
+        },
+        status=status,
+    )
+
+
+def _queue_jump(request: HttpRequest, queue: Queue, number: str) -> HttpResponse:
+    application = application_public_get(number)
+    if application is not None and application.status == Application.Status.WAITING:
+        page = applications_ahead(application) // PAGE_SIZE + 1
+        url = reverse("queues:queue", args=[application.queue.slug])
+        return HttpResponseRedirect(f"{url}?page={page}#application-{application.number}")
+    total = queue_waiting_total(queue)
+    pages = max(1, math.ceil(total / PAGE_SIZE))
+    if application is None:
+        message = _("No application numbered “%(number)s”.") % {"number": number}
+        status = 404
+    else:
+        message = _(
+            "Application %(number)s is not waiting in line: its status is “%(status)s”."
+        ) % {"number": application.number, "status": application.get_status_display()}
+        status = 200
+    return _queue_page(
+        request,
+        queue,
+        total=total,
+        pages=pages,
+        page=1,
+        message=message,
+        number=number,
+        status=status,
+    )
