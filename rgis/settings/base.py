@@ -204,3 +204,7 @@ RGIS_CADASTRE_DISTRICT_CODE = os.environ.get("RGIS_CADASTRE_DISTRICT_CODE", "097
 RGIS_QUEUE_OFFER_DAYS = env_int("RGIS_QUEUE_OFFER_DAYS", 30)
 # Applicants with an e-mail are told once when they come within this many places of the head.
 RGIS_QUEUE_NOTIFY_WITHIN = env_int("RGIS_QUEUE_NOTIFY_WITHIN", 10)
+
+# Appeals (appeals app): office hours end at this local time; an appeal received later is
+# registered the next working day (АППК art. 64).
+RGIS_APPEALS_OFFICE_CLOSES = os.environ.get("RGIS_APPEALS_OFFICE_CLOSES", "18:30")
