@@ -39,7 +39,9 @@ def appeal_terms(
     return registered, calendar.add_working_days(registered, ANSWER_WORKING_DAYS)
 
 
-def forward_due(registered_on: datetime.date, calendar: WorkCalendar | None = None) -> datetime.date:
+def forward_due(
+    registered_on: datetime.date, calendar: WorkCalendar | None = None
+) -> datetime.date:
     """The last day to forward an appeal outside the akimat's competence."""
     calendar = calendar or work_calendar()
     return calendar.add_working_days(registered_on, FORWARD_WORKING_DAYS)
