@@ -4,6 +4,8 @@ The applicant's identity (art. 63: full name, IIN, contact) is private: it lives
 Appeal's applicant_* fields, shown to staff who handle appeals, never on public pages.
 """
 
+import datetime
+
 from django.conf import settings
 from django.contrib.gis.db import models
 from django.db.models import Q
@@ -168,7 +170,7 @@ class Appeal(models.Model):
         return self.number
 
     @property
-    def due(self):  # type: ignore[no-untyped-def]
+    def due(self) -> datetime.date:
         """The date the answer is due: the extension's if there is one."""
         return self.extended_until or self.deadline
 
