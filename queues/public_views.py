@@ -298,6 +298,9 @@ def _parcels_map(parcels: list[Parcel]) -> RenderedMap | None:
     features = [
         {
             "type": "Feature",
+            # folium keys its styles by the feature id (else by a property, which it writes
+            # as a JavaScript identifier: translated labels with spaces would break it).
+            "id": parcel.cadastral_number,
             "geometry": json.loads(parcel.geojson),  # type: ignore[attr-defined]
             "properties": {
                 str(_("Cadastral number")): parcel.cadastral_number,
