@@ -5,7 +5,9 @@ Nothing here returns personal data to a template: rows carry the masked name onl
 """
 
 import datetime
+from collections.abc import Callable
 from dataclasses import dataclass
+from importlib import import_module
 
 from django.contrib.gis.db.models.functions import AsGeoJSON, Transform
 from django.db import connections, router
@@ -142,18 +144,38 @@ def applications_of_person(iin: str) -> list[Application]:
     )
 
 
+def _registry_selector() -> Callable[..., QuerySet[Parcel]] | None:
+    """The parcel registry's own "being allocated" selector, once the parcels app has it."""
+    try:
+        module = import_module("parcels.selectors")
+    except ImportError:
+        return None
+    return getattr(module, "parcels_being_allocated", None)
+
+
 def parcels_being_allocated_for(queues: list[Queue]) -> list[Parcel]:
     """Parcels of these queues' settlements and purposes offered now or allocated lately."""
+    selector = _registry_selector()
+    if selector is not None:
+        chosen: dict[int, Parcel] = {}
+        for queue in queues:
+            parcels = selector(settlement=queue.settlement, purpose_code=queue.purpose.code)
+            for parcel in parcels.annotate(
+                geojson=AsGeoJSON(Transform("geometry", 4326), precision=6)
+            )[:MAP_PARCEL_LIMIT]:
+                chosen.setdefault(parcel.pk, parcel)
+        return list(chosen.values())[:MAP_PARCEL_LIMIT]
+    # Until then: reserved for an offer, or allocated (last changed) lately.
     settlements = {queue.settlement_id for queue in queues}
     purposes = {queue.purpose_id for queue in queues}
     recent = timezone.now() - datetime.timedelta(days=RECENT_ALLOCATION_DAYS)
-    parcels = Parcel.objects.filter(
+    fallback = Parcel.objects.filter(
         settlement_id__in=settlements,
         purpose_id__in=purposes,
         status__in=[Parcel.Status.RESERVED, Parcel.Status.ALLOCATED],
     ).exclude(status=Parcel.Status.ALLOCATED, updated_at__lt=recent)
     return list(
-        parcels.annotate(geojson=AsGeoJSON(Transform("geometry", 4326), precision=6))
+        fallback.annotate(geojson=AsGeoJSON(Transform("geometry", 4326), precision=6))
         .defer("geometry")
         .order_by("-status", "-updated_at", "cadastral_number")[:MAP_PARCEL_LIMIT]
     )

@@ -22,7 +22,6 @@ from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.formats import number_format
 from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
@@ -33,7 +32,6 @@ from parcels.models import Parcel
 from queues.history import (
     AllocationPace,
     PositionChange,
-    RoundedWait,
     application_position_change,
     queue_allocation_pace,
     wait_estimate,
@@ -50,6 +48,7 @@ from queues.public_selectors import (
     queue_waiting_total,
     queues_public_list,
 )
+from queues.public_texts import change_parts, pace_text, wait_text
 from queues.selectors import applications_ahead
 from rgis.mapshell import RenderedMap, features_map_render
 from rgis.personal import InvalidIIN, iin_validate
@@ -60,11 +59,6 @@ DEFAULT_SINCE_DAYS = 30
 IIN_LOOKUP_LIMIT = getattr(settings, "RGIS_QUEUE_IIN_LOOKUP_LIMIT", 10)
 IIN_LOOKUP_WINDOW_SECONDS = getattr(settings, "RGIS_QUEUE_IIN_LOOKUP_WINDOW", 3600)
 PARCEL_COLOUR = "#b45309"
-
-
-def _count(value: float, decimals: int = 0) -> str:
-    """A number with the active language's thousand separator (1 204 in kk and ru)."""
-    return number_format(value, decimal_pos=decimals, force_grouping=True)
 
 
 class SinceField(forms.DateField):
@@ -143,125 +137,6 @@ def _since_moment(day: datetime.date | None) -> datetime.datetime:
     """The start of the chosen day in the portal's time zone (default: 30 days ago)."""
     day = day or timezone.localdate() - datetime.timedelta(days=DEFAULT_SINCE_DAYS)
     return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
-
-
-def change_parts(change: PositionChange) -> list[str]:
-    """The reasons of a position change as short phrases: "12 allocated", "5 removed"."""
-    parts = []
-    if change.allocated:
-        parts.append(
-            ngettext("%(count)s got a plot", "%(count)s got a plot", change.allocated)
-            % {"count": _count(change.allocated)}
-        )
-    if change.offered:
-        parts.append(
-            ngettext(
-                "%(count)s is being offered a plot now",
-                "%(count)s are being offered a plot now",
-                change.offered,
-            )
-            % {"count": _count(change.offered)}
-        )
-    if change.removed:
-        reasons = ", ".join(
-            f"{name.lower()} — {_count(count)}" for name, count in change.removed_by_reason
-        )
-        parts.append(
-            ngettext(
-                "%(count)s removed (reasons: %(reasons)s)",
-                "%(count)s removed (reasons: %(reasons)s)",
-                change.removed,
-            )
-            % {"count": _count(change.removed), "reasons": reasons}
-        )
-    if change.moved_behind:
-        parts.append(
-            ngettext(
-                "%(count)s moved behind you after a corrected filing date",
-                "%(count)s moved behind you after a corrected filing date",
-                change.moved_behind,
-            )
-            % {"count": _count(change.moved_behind)}
-        )
-    if change.returned:
-        parts.append(
-            ngettext(
-                "%(count)s came back into line after refusing an offer",
-                "%(count)s came back into line after refusing an offer",
-                change.returned,
-            )
-            % {"count": _count(change.returned)}
-        )
-    if change.registered:
-        parts.append(
-            ngettext(
-                "%(count)s entered with an earlier filing date",
-                "%(count)s entered with an earlier filing date",
-                change.registered,
-            )
-            % {"count": _count(change.registered)}
-        )
-    if change.moved_ahead:
-        parts.append(
-            ngettext(
-                "%(count)s moved ahead after a corrected filing date",
-                "%(count)s moved ahead after a corrected filing date",
-                change.moved_ahead,
-            )
-            % {"count": _count(change.moved_ahead)}
-        )
-    return parts
-
-
-def pace_text(pace: AllocationPace) -> str:
-    if pace.total == 0:
-        return _(
-            "No plot was allocated in this queue in the last 12 months, so no waiting time "
-            "can be estimated."
-        )
-    return ngettext(
-        "In the last 12 months %(total)s plot was allocated in this queue "
-        "(between %(fewest)s and %(most)s a month).",
-        "In the last 12 months %(total)s plots were allocated in this queue "
-        "(between %(fewest)s and %(most)s a month).",
-        pace.total,
-    ) % {"total": _count(pace.total), "fewest": _count(pace.fewest), "most": _count(pace.most)}
-
-
-def wait_text(wait: RoundedWait) -> str:
-    low = _count(wait.shortest, wait.decimals)
-    if wait.longest is None:
-        if wait.unit == "months":
-            return _("At that pace your turn would come in %(low)s months or later.") % {"low": low}
-        return _(
-            "At that pace your turn would come in %(low)s years or later: in half of the "
-            "months no plot was allocated, so there is no upper bound."
-        ) % {"low": low}
-    high = _count(wait.longest, wait.decimals)
-    count = math.ceil(wait.longest)
-    if wait.unit == "months":
-        if wait.shortest == wait.longest:
-            return ngettext(
-                "At that pace your turn would come in about %(high)s month.",
-                "At that pace your turn would come in about %(high)s months.",
-                count,
-            ) % {"high": high}
-        return ngettext(
-            "At that pace your turn would come in about %(low)s–%(high)s month.",
-            "At that pace your turn would come in about %(low)s–%(high)s months.",
-            count,
-        ) % {"low": low, "high": high}
-    if wait.shortest == wait.longest:
-        return ngettext(
-            "At that pace your turn would come in about %(high)s year.",
-            "At that pace your turn would come in about %(high)s years.",
-            count,
-        ) % {"high": high}
-    return ngettext(
-        "At that pace your turn would come in about %(low)s–%(high)s year.",
-        "At that pace your turn would come in about %(low)s–%(high)s years.",
-        count,
-    ) % {"low": low, "high": high}
 
 
 def application_result(

@@ -10,7 +10,7 @@ from django.utils import timezone, translation
 from queues import public_views
 from queues.history import PositionChange
 from queues.public_selectors import queue_waiting_page
-from queues.public_views import change_parts
+from queues.public_texts import change_parts
 from queues.selectors import application_position
 from tests.queues.factories import applications_register
 from tests.queues.public_seed import PEOPLE, seed_public_queues
