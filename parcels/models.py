@@ -6,8 +6,10 @@ Settlements and target purposes live here too: a queue is kept per settlement an
 
 from django.conf import settings
 from django.contrib.gis.db import models
+from django.contrib.postgres.indexes import GinIndex, OpClass
 from django.core.validators import RegexValidator
 from django.db.models import Q
+from django.db.models.functions import Upper
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
@@ -121,6 +123,8 @@ class Parcel(models.Model):
     source_fid = models.PositiveIntegerField(_("feature in the source"), null=True, blank=True)
     geometry = models.MultiPolygonField(_("boundary"), srid=settings.RGIS_STORAGE_SRID)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    # When the status last changed (parcel_status_set): "allocated in the last 90 days".
+    status_changed_at = models.DateTimeField(_("status changed"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("parcel")
@@ -135,6 +139,22 @@ class Parcel(models.Model):
         ]
         indexes = [
             models.Index(fields=["status", "settlement", "purpose"], name="parcel_status_idx"),
+            # Search: a cadastral-number prefix (LIKE 'NN-NNN%' needs the pattern opclass
+            # under a non-C collation) and addresses by substring (icontains is
+            # UPPER(col) LIKE UPPER(%q%), which trigram indexes on UPPER(col) serve).
+            models.Index(
+                fields=["cadastral_number"],
+                name="parcel_number_prefix_idx",
+                opclasses=["varchar_pattern_ops"],
+            ),
+            GinIndex(
+                OpClass(Upper("address_kk"), name="gin_trgm_ops"), name="parcel_address_kk_trgm"
+            ),
+            GinIndex(
+                OpClass(Upper("address_ru"), name="gin_trgm_ops"), name="parcel_address_ru_trgm"
+            ),
+            # The map layers' revision: the latest change of any parcel.
+            models.Index(fields=["updated_at"], name="parcel_updated_idx"),
         ]
 
     def __str__(self) -> str:

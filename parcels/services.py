@@ -2,6 +2,7 @@
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db import transaction
+from django.utils import timezone
 
 from parcels.models import Parcel
 from staff.services import audit_record, audit_snapshot
@@ -18,9 +19,11 @@ def parcel_status_set(
     with transaction.atomic():
         locked = Parcel.objects.select_for_update().get(pk=parcel.pk)
         before = audit_snapshot(locked)
+        if locked.status != status:
+            locked.status_changed_at = timezone.now()
         locked.status = status
         locked.full_clean(validate_unique=False, validate_constraints=False)
-        locked.save(update_fields=["status", "updated_at"])
+        locked.save(update_fields=["status", "status_changed_at", "updated_at"])
         audit_record(
             actor=actor,  # type: ignore[arg-type]
             action=f"parcels.parcel.status.{status}",

@@ -1,6 +1,7 @@
 from django.core.management.base import BaseCommand
 
 from geodata.demo import demo_districts_load, demo_plans_load
+from parcels.demo import demo_parcels_load
 
 
 class Command(BaseCommand):
@@ -9,6 +10,8 @@ class Command(BaseCommand):
     def handle(self, *args: object, **options: object) -> None:
         districts = demo_districts_load()
         layers = demo_plans_load()
+        parcels = demo_parcels_load()
         self.stdout.write(
-            f"Demo data loaded: {districts} new district(s), {layers} new plan layer(s)."
+            f"Demo data loaded: {districts} new district(s), {layers} new plan layer(s), "
+            f"{parcels} new parcel(s)."
         )

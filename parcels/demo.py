@@ -1,0 +1,73 @@
+"""The Taraz demo registry: the Сәулет ПДП's parcels layer turned into parcels.
+
+Through the import core, as a planner would (KAD_NOMER → cadastral number, purpose ИЖС for
+all). The demo layer has no addresses: they are made up here. A few plots are reserved and
+allocated so that both map layers show something. Running it again adds nothing.
+"""
+
+from django.db import transaction
+
+from geodata.models import LayerVersion
+from parcels.importing import ColumnMapping, parcels_import_from_version
+from parcels.models import LandPurpose, Parcel, Settlement
+from parcels.services import parcel_status_set
+
+DEMO_LAYER = ("saulet-pdp", "parcels")
+DEMO_STREETS = ("Төле би", "Жамбыл", "Байзақ батыр", "Жібек жолы", "Сүлейменов")
+DEMO_STREETS_RU = ("Толе би", "Жамбыла", "Байзак батыра", "Жибек жолы", "Сулейменова")
+RESERVED_EVERY = 37  # a handful of plots offered now ...
+ALLOCATED_EVERY = 23  # ... and some handed out lately
+
+
+def demo_settlement_get() -> Settlement:
+    settlement, _created = Settlement.objects.get_or_create(
+        slug="taraz", defaults={"name_kk": "Тараз", "name_ru": "Тараз", "name_en": "Taraz"}
+    )
+    return settlement
+
+
+def _addresses_fill(version: LayerVersion) -> None:
+    """Made-up addresses for the demo parcels that have none (the demo file has none)."""
+    parcels = list(Parcel.objects.filter(source_version=version, address_ru=""))
+    for parcel in parcels:
+        index = parcel.source_fid or 0
+        street = index % len(DEMO_STREETS)
+        house = index // len(DEMO_STREETS) + 1
+        parcel.address_kk = f"Тараз қ., Сәулет ы/а, {DEMO_STREETS[street]} к-сі, {house}"
+        parcel.address_ru = f"г. Тараз, мкр Сәулет, ул. {DEMO_STREETS_RU[street]}, {house}"
+    Parcel.objects.bulk_update(parcels, ["address_kk", "address_ru"], batch_size=1000)
+
+
+@transaction.atomic
+def demo_parcels_load() -> int:
+    """The Сәулет parcels in the registry; returns how many were new (0 on a second run)."""
+    settlement = demo_settlement_get()
+    version = (
+        LayerVersion.objects.filter(
+            layer__plan__slug=DEMO_LAYER[0], layer__slug=DEMO_LAYER[1], is_current=True
+        )
+        .select_related("layer__plan")
+        .first()
+    )
+    if version is None or Parcel.objects.filter(source_version=version).exists():
+        return 0
+    report = parcels_import_from_version(
+        version=version,
+        mapping=ColumnMapping(cadastral_number="KAD_NOMER"),
+        settlement=settlement,
+        purpose=LandPurpose.objects.get(code="izhs"),
+        actor=None,
+        dry_run=False,
+    )
+    _addresses_fill(version)
+    if not Parcel.objects.exclude(status=Parcel.Status.FREE).exists():
+        for parcel in Parcel.objects.filter(source_version=version).order_by("cadastral_number"):
+            fid = parcel.source_fid or 0
+            if fid % RESERVED_EVERY == RESERVED_EVERY - 1:
+                status = Parcel.Status.RESERVED
+            elif fid % ALLOCATED_EVERY == ALLOCATED_EVERY - 1:
+                status = Parcel.Status.ALLOCATED
+            else:
+                continue
+            parcel_status_set(parcel=parcel, status=status, reason="e-RGIS demo data")
+    return report.created
