@@ -69,6 +69,8 @@ class Category(NamedInThreeLanguages, models.Model):
     # Art. 63: anonymous appeals are not considered, except reports of a crime or of a
     # threat to public safety.
     allows_anonymous = models.BooleanField(_("anonymous filing allowed"), default=False)
+    # Routed to the department whose area (a geodata layer, appeals.routing) holds the pin.
+    routed_by_area = models.BooleanField(_("routed by the area of the pin"), default=False)
     is_active = models.BooleanField(_("in use"), default=True)
     position = models.PositiveSmallIntegerField(_("order in lists"), default=100)
 

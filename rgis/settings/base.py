@@ -64,7 +64,7 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.middleware.gzip.GZipMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
+    "rgis.middleware.LocaleMiddleware",  # Django's, without Vary: Accept-Language on tiles
     "rgis.middleware.UploadSizeLimitMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -150,13 +150,18 @@ RGIS_CITY_NAME = _("Taraz")
 CACHES = {
     "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
     "tiles": {
-        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+        # Django's FileBasedCache, culling less often (see rgis/tile_cache.py).
+        "BACKEND": "rgis.tile_cache.TileFileCache",
         "LOCATION": str(Path(os.environ.get("RGIS_TILE_CACHE_DIR", VAR_DIR / "tile-cache"))),
         "OPTIONS": {"MAX_ENTRIES": env_int("RGIS_TILE_CACHE_ENTRIES", 200000)},
     },
 }
 RGIS_TILE_MAX_AGE = env_int("RGIS_TILE_MAX_AGE", 3600)
 RGIS_TILE_TIMEOUT_MS = env_int("RGIS_TILE_TIMEOUT_MS", 5000)
+# How long each web process trusts its memory of a layer's current version for tiles: a
+# layer unpublished or archived stops being served within this (the proxy keeps serving
+# the tiles it holds for RGIS_TILE_MAX_AGE); 0 reads it for every tile.
+RGIS_TILE_LAYER_MEMO_SECONDS = float(os.environ.get("RGIS_TILE_LAYER_MEMO_SECONDS", 2))
 
 # Background jobs: Django's tasks API (backport) with the database backend, no broker.
 TASKS = {
@@ -208,3 +213,12 @@ RGIS_QUEUE_NOTIFY_WITHIN = env_int("RGIS_QUEUE_NOTIFY_WITHIN", 10)
 # Appeals (appeals app): office hours end at this local time; an appeal received later is
 # registered the next working day (АППК art. 64).
 RGIS_APPEALS_OFFICE_CLOSES = os.environ.get("RGIS_APPEALS_OFFICE_CLOSES", "18:30")
+# Pins outside this box (west, south, east, north in degrees) are refused: Taraz and around.
+RGIS_APPEALS_BOUNDS = tuple(
+    float(value) for value in env_list("RGIS_APPEALS_BOUNDS", "71.15,42.78,71.60,43.05")
+)
+RGIS_APPEALS_PHOTO_MAX_MB = env_int("RGIS_APPEALS_PHOTO_MAX_MB", 15)
+# Departments' areas for routing: a published layer "<plan>.<layer>" and the attribute of its
+# features holding the department's code. Empty: appeals go to their category's department.
+RGIS_APPEALS_AREAS_LAYER = os.environ.get("RGIS_APPEALS_AREAS_LAYER", "")
+RGIS_APPEALS_AREAS_ATTRIBUTE = os.environ.get("RGIS_APPEALS_AREAS_ATTRIBUTE", "department")

@@ -1,0 +1,160 @@
+"""Every write of the appeals: filing (more actions live beside it in this package)."""
+
+import datetime
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.contrib.gis.geos import Point
+from django.core.files.uploadedfile import UploadedFile
+from django.db import IntegrityError, connection, transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from appeals.deadlines import appeal_terms
+from appeals.errors import AppealRefusal
+from appeals.models import Appeal, AppealEvent, AppealPhoto, Category
+from appeals.photos import MAX_PHOTOS, photo_clean
+from appeals.routing import department_for
+from rgis.personal import iin_digest, iin_validate, personal_encrypt
+from staff.services import audit_record, audit_snapshot
+
+Actor = AbstractBaseUser | AnonymousUser | None
+
+
+@dataclass(frozen=True)
+class Applicant:
+    """Who files (АППК art. 63); all blank for an anonymous report where it is allowed."""
+
+    full_name: str = ""
+    iin: str = ""
+    email: str = ""
+    phone: str = ""
+    postal_address: str = ""
+
+
+def appeal_number_next(at: datetime.datetime) -> str:
+    """A new appeal number: the year and a serial, e.g. 2026-000042."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT nextval('appeals_appeal_number_seq')")
+        serial = cursor.fetchone()[0]
+    return f"{timezone.localtime(at).year}-{serial:06d}"
+
+
+def _location_check(lat: float, lon: float) -> Point:
+    west, south, east, north = settings.RGIS_APPEALS_BOUNDS
+    if not (south <= lat <= north and west <= lon <= east):
+        raise AppealRefusal(
+            _("The place is outside the city. Put the pin on the map of the city, please.")
+        )
+    return Point(lon, lat, srid=4326)
+
+
+def _applicant_fields(category: Category, applicant: Applicant, anonymous: bool) -> dict:
+    if anonymous:
+        if not category.allows_anonymous:
+            raise AppealRefusal(
+                _(
+                    "Anonymous appeals are not considered in this category (Administrative "
+                    "Procedural Code, art. 63). Give your name, IIN and a contact."
+                )
+            )
+        return {"is_anonymous": True}
+    name = " ".join(applicant.full_name.split())
+    if not name:
+        raise AppealRefusal(_("Enter your full name."))
+    if not applicant.iin.strip():
+        raise AppealRefusal(_("Enter your IIN (12 digits)."))
+    iin = iin_validate(applicant.iin)
+    if not (applicant.email.strip() or applicant.phone.strip() or applicant.postal_address.strip()):
+        raise AppealRefusal(_("Leave an e-mail, a phone or a postal address for the answer."))
+    return {
+        "is_anonymous": False,
+        "applicant_name": name,
+        "applicant_iin_encrypted": personal_encrypt(iin),
+        "applicant_iin_digest": iin_digest(iin),
+        "applicant_email": applicant.email.strip(),
+        "applicant_phone": applicant.phone.strip(),
+        "applicant_address": applicant.postal_address.strip(),
+    }
+
+
+def appeal_file(
+    *,
+    category: Category,
+    lat: float,
+    lon: float,
+    description: str,
+    applicant: Applicant,
+    anonymous: bool = False,
+    address: str = "",
+    photos: Sequence[UploadedFile] = (),
+    channel: str = Appeal.Channel.WEB,
+    idempotency_key: str = "",
+    actor: Actor = None,
+) -> tuple[Appeal, bool]:
+    """Register an appeal at once; (appeal, created). The same key again: the same appeal."""
+    key = idempotency_key.strip()[:100] or None
+    if key is not None:
+        existing = Appeal.objects.filter(idempotency_key=key).first()
+        if existing is not None:
+            return existing, False
+    if not category.is_active:
+        raise AppealRefusal(_("This category is no longer in use. Pick another one."))
+    text = description.strip()
+    if len(text) < 10:
+        raise AppealRefusal(_("Describe the problem in a few words (at least 10 characters)."))
+    if len(photos) > MAX_PHOTOS:
+        raise AppealRefusal(_("Attach at most %(count)s photos.") % {"count": MAX_PHOTOS})
+    if channel not in Appeal.Channel.values:
+        raise AppealRefusal(_("Unknown channel."))
+    location = _location_check(lat, lon)
+    personal = _applicant_fields(category, applicant, anonymous)
+    # Photos are checked and re-encoded before anything is written: a bad one loses nothing.
+    cleaned = [photo_clean(photo) for photo in photos]
+    received = timezone.now()
+    registered_on, deadline = appeal_terms(received)
+    staff = actor if actor is not None and actor.is_authenticated else None
+    try:
+        with transaction.atomic():
+            appeal = Appeal(
+                number=appeal_number_next(received),
+                category=category,
+                department=department_for(category, location),
+                location=location,
+                address=address.strip()[:300],
+                description=text,
+                channel=channel,
+                received_at=received,
+                registered_on=registered_on,
+                deadline=deadline,
+                accepted_by=staff,  # type: ignore[misc]
+                idempotency_key=key,
+                **personal,
+            )
+            appeal.save(force_insert=True)
+            for content in cleaned:
+                AppealPhoto.objects.create(appeal=appeal, image=content)
+            AppealEvent.objects.create(
+                appeal=appeal,
+                at=received,
+                actor=staff,  # type: ignore[misc]
+                status_after=Appeal.Status.REGISTERED,
+                note=str(_("Registered")),
+            )
+            if staff is not None:
+                audit_record(
+                    actor=staff,  # type: ignore[arg-type]
+                    action="appeals.appeal.file",
+                    instance=appeal,
+                    after=audit_snapshot(appeal),
+                )
+    except IntegrityError:
+        # Two submissions with the same key raced: the other one won; answer with it.
+        if key is not None:
+            existing = Appeal.objects.filter(idempotency_key=key).first()
+            if existing is not None:
+                return existing, False
+        raise
+    return appeal, True
