@@ -5,6 +5,9 @@ all). The demo layer has no addresses: they are made up here. A few plots are re
 allocated so that both map layers show something. Running it again adds nothing.
 """
 
+import importlib
+
+from django.apps import apps
 from django.db import transaction
 
 from geodata.models import LayerVersion
@@ -26,6 +29,11 @@ def demo_settlement_get() -> Settlement:
     return settlement
 
 
+def demo_purposes_ensure() -> None:
+    """The standard purposes (migration 0002's list): a flushed test database has none."""
+    importlib.import_module("parcels.migrations.0002_land_purposes").purposes_add(apps, None)
+
+
 def _addresses_fill(version: LayerVersion) -> None:
     """Made-up addresses for the demo parcels that have none (the demo file has none)."""
     parcels = list(Parcel.objects.filter(source_version=version, address_ru=""))
@@ -42,6 +50,7 @@ def _addresses_fill(version: LayerVersion) -> None:
 def demo_parcels_load() -> int:
     """The Сәулет parcels in the registry; returns how many were new (0 on a second run)."""
     settlement = demo_settlement_get()
+    demo_purposes_ensure()
     version = (
         LayerVersion.objects.filter(
             layer__plan__slug=DEMO_LAYER[0], layer__slug=DEMO_LAYER[1], is_current=True

@@ -43,7 +43,9 @@ class Command(BaseCommand):
         parser.add_argument(
             "--layer", required=True, help="<plan>.<layer>, e.g. saulet-pdp.parcels"
         )
-        parser.add_argument("--version", type=int, help="version number (default: the current)")
+        parser.add_argument(
+            "--layer-version", type=int, help="version number (default: the current)"
+        )
         parser.add_argument("--file", type=Path, help="import this file as a new version first")
         parser.add_argument("--crs", help="with --file: EPSG:28412, a PROJ string or WKT")
         parser.add_argument("--encoding", help="with --file: DBF encoding, cp1251, cp866, ...")
@@ -58,7 +60,9 @@ class Command(BaseCommand):
         )
         parser.add_argument("--plan", help="plan code the parcels belong to (default: the layer's)")
         for target, flag in MAPPING_OPTIONS.items():
-            parser.add_argument(flag, dest=target, default="", help=f"column of {target}")
+            parser.add_argument(
+                flag, dest=f"column_{target}", default="", help=f"column of {target}"
+            )
         parser.add_argument("--user", help="staff user name to record in the audit log")
         parser.add_argument("--commit", action="store_true", help="keep the import")
 
@@ -89,7 +93,10 @@ class Command(BaseCommand):
                 raise CommandError(f"--purpose-value {pair}: write VALUE=CODE.")
             values[value] = code
         mapping = ColumnMapping.from_dict(
-            {**{target: options[target] for target in MAPPING_OPTIONS}, "purpose_values": values}
+            {
+                **{target: options[f"column_{target}"] for target in MAPPING_OPTIONS},
+                "purpose_values": values,
+            }
         )
         plan_slug, _dot, layer_slug = str(options["layer"]).partition(".")
         commit = bool(options["commit"])
@@ -106,7 +113,7 @@ class Command(BaseCommand):
             if options["file"]:
                 report = self._from_file(options, plan_slug, layer_slug, user, commit, common)
             else:
-                version = self._version(plan_slug, layer_slug, options["version"])  # type: ignore[arg-type]
+                version = self._version(plan_slug, layer_slug, options["layer_version"])  # type: ignore[arg-type]
                 report = parcels_import_from_version(version=version, **common)  # type: ignore[arg-type]
         except DryRunDone:
             pass  # reported before the rollback
