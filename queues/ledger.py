@@ -13,14 +13,17 @@ previous hash is 64 zeros. Appends to one queue are serialised by locking the qu
 import datetime
 import hashlib
 import json
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
 from django.utils import timezone
 
-from queues.models import GENESIS_HASH, LedgerEntry, Queue
+from queues.models import GENESIS_HASH, LedgerEntry, LedgerRoot, Queue
+
+if TYPE_CHECKING:
+    from queues.ledger_check import ChainProblem, ChainReport
 
 
 def canonical_json(value: Any) -> str:
@@ -112,71 +115,104 @@ def ledger_append(
     return entry
 
 
-@dataclass(frozen=True)
-class ChainProblem:
-    """Where the recomputed chain disagrees with what is stored or was published."""
-
-    sequence: int
-    kind: str  # "changed", "missing", "reordered", "root"
-    message: str
-
-
 def chain_problems(
-    entries: Iterable[dict[str, Any]], roots: Iterable[dict[str, Any]] = ()
-) -> list[ChainProblem]:
-    """Recompute a chain from entries in their public form (plus their stored hashes).
+    entries: Iterable[Mapping[str, Any]], roots: Iterable[Mapping[str, Any]] = ()
+) -> list["ChainProblem"]:
+    """Every disagreement of a chain with itself and with the roots (see ledger_check).
 
     Each entry is a dict like public_form() with "previous_hash" and "entry_hash" added;
-    each root has "day", "sequence" and "root_hash". Returns every disagreement found.
+    each root has "day", "sequence" and "root_hash".
     """
-    problems: list[ChainProblem] = []
-    recomputed: dict[int, str] = {}
-    previous_hash = GENESIS_HASH
-    expected_sequence = 1
-    for entry in entries:
-        sequence = int(entry["sequence"])
-        if sequence < expected_sequence:
-            problems.append(
-                ChainProblem(sequence, "reordered", f"entry {sequence} is out of order")
-            )
-        elif sequence > expected_sequence:
-            missing = (
-                f"{expected_sequence}"
-                if sequence == expected_sequence + 1
-                else f"{expected_sequence}-{sequence - 1}"
-            )
-            problems.append(ChainProblem(sequence, "missing", f"entries {missing} are missing"))
-        form = {key: entry[key] for key in _FORM_KEYS}
-        if entry["previous_hash"] != previous_hash:
-            problems.append(
-                ChainProblem(
-                    sequence,
-                    "reordered",
-                    f"entry {sequence} does not follow the entry before it",
-                )
-            )
-        computed = entry_hash_compute(previous_hash, form)
-        if computed != entry["entry_hash"]:
-            problems.append(
-                ChainProblem(
-                    sequence, "changed", f"entry {sequence} was changed after it was recorded"
-                )
-            )
-        recomputed[sequence] = computed
-        previous_hash = computed
-        expected_sequence = max(expected_sequence, sequence + 1)
-    for root in roots:
-        sequence = int(root["sequence"])
-        if recomputed.get(sequence) != root["root_hash"]:
-            problems.append(
-                ChainProblem(
-                    sequence,
-                    "root",
-                    f"the root published for {root['day']} (entry {sequence}) is not "
-                    "extended by this chain",
-                )
-            )
-    return problems
+    from queues.ledger_check import chain_check
+
+    report = chain_check(entries, roots)
+    return report.problems + [root.as_problem() for root in report.roots_broken]
 
 
-_FORM_KEYS = ("queue", "sequence", "recorded_at", "event", "application", "applicant", "details")
+# What ledger_entries reads of each row, in this order.
+_COLUMNS = (
+    "sequence",
+    "recorded_at",
+    "event",
+    "application_number",
+    "applicant_key",
+    "details",
+    "previous_hash",
+    "entry_hash",
+)
+
+
+def published_entry(queue_slug: str, row: Sequence[Any]) -> dict[str, Any]:
+    """A stored row as the ledger publishes it: the public form plus both hashes."""
+    sequence, recorded_at, event, application, applicant, details, previous, entry_hash = row
+    return {
+        "queue": queue_slug,
+        "sequence": sequence,
+        "recorded_at": timestamp_text(recorded_at),
+        "event": event,
+        "application": application,
+        "applicant": applicant,
+        "details": details,
+        "previous_hash": previous,
+        "entry_hash": entry_hash,
+    }
+
+
+def ledger_entries(
+    queue: Queue, *, after: int = 0, limit: int | None = None, chunk_size: int = 2000
+) -> Iterator[dict[str, Any]]:
+    """A queue's entries in their published form, by sequence; streamed without a limit.
+
+    Without a limit the rows come through a server-side cursor chunk_size at a time, so a
+    chain of millions of entries never sits in memory at once.
+    """
+    rows = (
+        LedgerEntry.objects.filter(queue=queue, sequence__gt=after)
+        .order_by("sequence")
+        .values_list(*_COLUMNS)
+    )
+    source = rows[:limit] if limit is not None else rows.iterator(chunk_size=chunk_size)
+    for row in source:
+        yield published_entry(queue.slug, row)
+
+
+def ledger_head(queue: Queue) -> tuple[int, str]:
+    """The last entry's sequence and hash (0 and 64 zeros for an empty chain)."""
+    head = (
+        LedgerEntry.objects.filter(queue=queue)
+        .order_by("-sequence")
+        .values_list("sequence", "entry_hash")
+        .first()
+    )
+    return head if head else (0, GENESIS_HASH)
+
+
+def ledger_roots(queue: Queue) -> list[dict[str, Any]]:
+    """The roots published for a queue, oldest first, as the API publishes them."""
+    return [
+        {
+            "day": day.isoformat(),
+            "sequence": sequence,
+            "root_hash": root_hash,
+            "published_at": timestamp_text(published_at),
+        }
+        for day, sequence, root_hash, published_at in LedgerRoot.objects.filter(queue=queue)
+        .order_by("day")
+        .values_list("day", "sequence", "root_hash", "published_at")
+    ]
+
+
+def queue_chain_check(
+    queue: Queue, *, entries: Iterable[Mapping[str, Any]] | None = None
+) -> "ChainReport":
+    """Recompute a queue's chain from the database (or the given entries) against its roots."""
+    from queues.ledger_check import chain_check
+
+    return chain_check(
+        ledger_entries(queue) if entries is None else entries,
+        ledger_roots(queue),
+        queue=queue.slug,
+    )
+
+
+FORM_KEYS = ("queue", "sequence", "recorded_at", "event", "application", "applicant", "details")

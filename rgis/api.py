@@ -7,6 +7,7 @@ from typing import Any
 
 from django.contrib.auth import authenticate
 from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http.response import HttpResponseBase
 from django.middleware.csrf import CsrfViewMiddleware
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
@@ -48,13 +49,13 @@ def _csrf_refused(request: HttpRequest) -> bool:
 
 def api_view(
     *, capability: str | None = None, methods: tuple[str, ...] = ("GET",)
-) -> Callable[[Callable[..., Any]], Callable[..., HttpResponse]]:
+) -> Callable[[Callable[..., Any]], Callable[..., HttpResponseBase]]:
     """Wrap a view returning JSON-able data: method, sign-in and capability checks."""
 
-    def decorate(view: Callable[..., Any]) -> Callable[..., HttpResponse]:
+    def decorate(view: Callable[..., Any]) -> Callable[..., HttpResponseBase]:
         @csrf_exempt  # checked below for session sign-ins; Basic auth carries no cookie
         @functools.wraps(view)
-        def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
             try:
                 if request.method not in methods:
                     raise ApiError(_("This address does not accept that method."), status=405)
@@ -72,7 +73,7 @@ def api_view(
                 result = view(request, *args, **kwargs)
             except Refusal as refusal:
                 return JsonResponse({"error": str(refusal.message)}, status=refusal.status)
-            if isinstance(result, HttpResponse):
+            if isinstance(result, HttpResponseBase):  # streamed and file responses too
                 return result
             return JsonResponse(result, json_dumps_params={"ensure_ascii": False})
 

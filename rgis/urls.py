@@ -16,6 +16,7 @@ urlpatterns = [
         application_position_api,
         name="queue_application_position",
     ),
+    path("api/queues/", include("queues.api_urls")),
     path("api/parcels/", include("parcels.api_urls")),
     path("tiles/parcels/", include("parcels.tile_urls")),
     path("tiles/", include("geodata.tile_urls")),

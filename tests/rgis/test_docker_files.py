@@ -16,16 +16,18 @@ def compose() -> dict:
     return yaml.safe_load((DOCKER / "compose.yml").read_text())
 
 
-def test_compose_has_the_four_services_built_from_our_dockerfile():
+def test_compose_has_the_five_services_built_from_our_dockerfile():
     services = compose()["services"]
-    assert set(services) == {"db", "web", "worker", "proxy"}
-    for name in ("web", "worker"):
+    assert set(services) == {"db", "web", "worker", "scheduler", "proxy"}
+    for name in ("web", "worker", "scheduler"):
         build = services[name]["build"]
         assert (DOCKER / build["context"] / build["dockerfile"]).resolve() == (
             DOCKER / "Dockerfile"
         )
     assert services["db"]["image"].startswith("postgis/postgis:15")
     assert services["worker"]["command"][-3:] == ["db_worker", "--queue-name", "*"]
+    # The daily ledger roots: an idempotent command in a loop (the worker cannot schedule).
+    assert "python manage.py queue_publish_roots" in services["scheduler"]["command"][-1]
 
 
 def test_secrets_are_required_from_the_environment_never_written_down():
