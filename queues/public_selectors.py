@@ -125,6 +125,7 @@ def _public_applications() -> QuerySet[Application]:
         "queue__purpose__name_kk",
         "queue__purpose__name_ru",
         "queue__purpose__name_en",
+        "queue__purpose__code",
         "removal_reason__code",
         "removal_reason__name_kk",
         "removal_reason__name_ru",
