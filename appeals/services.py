@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from appeals.deadlines import appeal_terms
 from appeals.errors import AppealRefusal
 from appeals.models import Appeal, AppealEvent, AppealPhoto, Category
+from appeals.notifications import status_change_announce
 from appeals.photos import MAX_PHOTOS, photo_clean
 from appeals.routing import department_for
 from rgis.personal import iin_digest, iin_validate, personal_encrypt
@@ -143,6 +144,7 @@ def appeal_file(
                 status_after=Appeal.Status.REGISTERED,
                 note=str(_("Registered")),
             )
+            status_change_announce(appeal)  # the receipt by e-mail too, if one was left
             if staff is not None:
                 audit_record(
                     actor=staff,  # type: ignore[arg-type]

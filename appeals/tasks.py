@@ -1,0 +1,11 @@
+"""Background jobs of the appeals: e-mails to applicants."""
+
+from django_tasks import task
+
+from appeals import notifications
+
+
+@task(queue_name="notifications")
+def appeal_status_notify_task(appeal_id: int) -> bool:
+    """E-mail the applicant the appeal's new status (if they left an address)."""
+    return notifications.appeal_status_mail_send(appeal_id)
