@@ -222,3 +222,6 @@ RGIS_APPEALS_PHOTO_MAX_MB = env_int("RGIS_APPEALS_PHOTO_MAX_MB", 15)
 # features holding the department's code. Empty: appeals go to their category's department.
 RGIS_APPEALS_AREAS_LAYER = os.environ.get("RGIS_APPEALS_AREAS_LAYER", "")
 RGIS_APPEALS_AREAS_ATTRIBUTE = os.environ.get("RGIS_APPEALS_AREAS_ATTRIBUTE", "department")
+# The portal's public address, for links in e-mails (e.g. https://rgis.taraz.kz); empty
+# gives links relative to the site.
+RGIS_PUBLIC_URL = os.environ.get("RGIS_PUBLIC_URL", "")
