@@ -144,6 +144,11 @@ class Appeal(models.Model):
     applicant_address = models.CharField(_("postal address"), max_length=300, blank=True)
     # A retried submission (double tap, flaky connection) carries the same key: one appeal.
     idempotency_key = models.CharField(max_length=100, unique=True, null=True, blank=True)
+    # Open311: the partner app that posted it and the token it was given (tokens/{token}).
+    partner = models.ForeignKey(
+        "PartnerApiKey", on_delete=models.PROTECT, null=True, blank=True, related_name="appeals"
+    )
+    partner_token = models.CharField(max_length=64, unique=True, null=True, blank=True)
     # Moderation keeps the original and the reason; the public sees neither.
     description_hidden = models.BooleanField(_("description hidden from the public"), default=False)
     hidden_reason = models.CharField(_("why it is hidden"), max_length=300, blank=True)
@@ -216,3 +221,37 @@ class AppealEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.appeal_id} {self.status_before}->{self.status_after}"
+
+
+class AppealFollower(models.Model):
+    """Someone who follows an appeal (instead of filing a duplicate) to hear of its answer."""
+
+    appeal = models.ForeignKey(Appeal, on_delete=models.CASCADE, related_name="followers")
+    email = models.EmailField(_("e-mail"))
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["appeal", "email"], name="follower_once_per_appeal")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.appeal_id}: follower"
+
+
+class PartnerApiKey(models.Model):
+    """An API key issued to a partner app for Open311 POST requests (only its hash kept)."""
+
+    name = models.CharField(_("partner"), max_length=200)
+    contact = models.CharField(_("contact"), max_length=300, blank=True)
+    prefix = models.CharField(max_length=12, unique=True, editable=False)
+    key_digest = models.CharField(max_length=64, unique=True, editable=False)
+    is_active = models.BooleanField(_("active"), default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("partner API key")
+        verbose_name_plural = _("partner API keys")
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.prefix}…)"
