@@ -8,6 +8,11 @@ canonical JSON (keys sorted, no spaces, UTF-8):
 so anyone holding the published ledger can recompute the chain with any SHA-256 tool, and
 a changed, removed or reordered entry breaks every hash after it. The first entry's
 previous hash is 64 zeros. Appends to one queue are serialised by locking the queue row.
+
+Reading: ledger_entries streams the published form (the API, the download and the check
+use it); queue_chain_check recomputes a chain against its daily roots (queues/roots.py)
+with the streaming check of queues/ledger_check.py. The rule is spelled out, with a worked
+example, in docs/ledger.md.
 """
 
 import datetime
@@ -18,6 +23,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
+from django.db.models.expressions import RawSQL
 from django.utils import timezone
 
 from queues.models import GENESIS_HASH, LedgerEntry, LedgerRoot, Queue
@@ -129,10 +135,15 @@ def chain_problems(
     return report.problems + [root.as_problem() for root in report.roots_broken]
 
 
+# The ledger's timestamp written by PostgreSQL itself: the same text as timestamp_text(),
+# without building a datetime per row (a third of the time of a million-entry check).
+_RECORDED_AT_TEXT = RawSQL(
+    """to_char(recorded_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')""", []
+)
 # What ledger_entries reads of each row, in this order.
 _COLUMNS = (
     "sequence",
-    "recorded_at",
+    "recorded_at_text",
     "event",
     "application_number",
     "applicant_key",
@@ -148,7 +159,7 @@ def published_entry(queue_slug: str, row: Sequence[Any]) -> dict[str, Any]:
     return {
         "queue": queue_slug,
         "sequence": sequence,
-        "recorded_at": timestamp_text(recorded_at),
+        "recorded_at": recorded_at if isinstance(recorded_at, str) else timestamp_text(recorded_at),
         "event": event,
         "application": application,
         "applicant": applicant,
@@ -169,6 +180,7 @@ def ledger_entries(
     rows = (
         LedgerEntry.objects.filter(queue=queue, sequence__gt=after)
         .order_by("sequence")
+        .annotate(recorded_at_text=_RECORDED_AT_TEXT)
         .values_list(*_COLUMNS)
     )
     source = rows[:limit] if limit is not None else rows.iterator(chunk_size=chunk_size)
@@ -208,11 +220,13 @@ def queue_chain_check(
     """Recompute a queue's chain from the database (or the given entries) against its roots."""
     from queues.ledger_check import chain_check
 
-    return chain_check(
-        ledger_entries(queue) if entries is None else entries,
-        ledger_roots(queue),
-        queue=queue.slug,
-    )
+    roots = ledger_roots(queue)
+    if entries is not None:
+        return chain_check(entries, roots, queue=queue.slug)
+    # Inside a transaction the server-side cursor streams; outside one PostgreSQL would
+    # first copy the whole result aside (a cursor WITH HOLD).
+    with transaction.atomic():
+        return chain_check(ledger_entries(queue), roots, queue=queue.slug)
 
 
 FORM_KEYS = ("queue", "sequence", "recorded_at", "event", "application", "applicant", "details")

@@ -20,6 +20,8 @@ from django.utils import timezone
 from queues.ledger import LedgerEvent, ledger_append_many
 from queues.models import LedgerEntry
 from queues.roots import ledger_root_publish
+from queues.verify import background_checks
+from tests.factories import QueueFactory
 from tests.queues.ledger_fixtures import (
     NAMES,
     chain_make,
@@ -225,6 +227,28 @@ def test_the_public_page_rechecks_once_the_head_moved(client, queue):
     assert "<dd data-entries>2</dd>" in client.get(PAGE).content.decode()
     chain_make(queue, 1, start=2)
     assert "<dd data-entries>4</dd>" in client.get(PAGE).content.decode()
+
+
+@pytest.mark.django_db(transaction=True)  # the check's thread reads what the test committed
+def test_a_long_ledger_is_checked_in_the_background_while_the_page_answers(client, settings):
+    settings.RGIS_LEDGER_CHECK_INLINE_MAX = 3
+    queue = QueueFactory()
+    chain_make(queue, 4)
+    first = client.get(PAGE)
+    assert 'data-verdict="running"' in first.content.decode()
+    assert "The 5 entries of this ledger are being checked now." in first.content.decode()
+    assert first["Cache-Control"] == "no-cache"
+    thread = background_checks.get(queue.pk)
+    if thread is not None:
+        thread.join(timeout=60)
+    second = client.get(PAGE).content.decode()
+    assert 'data-verdict="intact"' in second and "<dd data-entries>5</dd>" in second
+    # A new entry does not start another check of a long chain before the time is up.
+    chain_make(queue, 1, start=4)
+    third = client.get(PAGE).content.decode()
+    assert "<dd data-entries>5</dd>" in third
+    assert "1 entry was recorded after this check" in third
+    assert queue.pk not in background_checks
 
 
 def test_the_public_page_of_an_unknown_queue_is_not_found(client, db):
