@@ -75,10 +75,11 @@ def ledger_append_many(
     """Append events to a queue's chain, in order, in the caller's transaction."""
     if not events:
         return []
-    recorded_at = at or timezone.now()
     with transaction.atomic():
-        # The queue row is the chain's lock: one writer per queue at a time.
+        # The queue row is the chain's lock: one writer per queue at a time. The time is
+        # read once it is held, so entries of concurrent writers keep time order too.
         Queue.objects.select_for_update().filter(pk=queue.pk).first()
+        recorded_at = at or timezone.now()
         head = (
             LedgerEntry.objects.filter(queue=queue)
             .order_by("-sequence")

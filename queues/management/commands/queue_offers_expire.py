@@ -7,7 +7,7 @@ from queues.offers import offers_expire
 class Command(BaseCommand):
     help = (
         "Close the queue offers whose time ran out (RGIS_QUEUE_OFFER_DAYS) and pass each "
-        "parcel to the next in line. Run it daily (cron or a systemd timer)."
+        "parcel to the next in line. The scheduler service of docker/compose.yml runs it hourly."
     )
 
     def handle(self, *args: object, **options: object) -> None:
