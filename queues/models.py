@@ -157,6 +157,14 @@ class Application(models.Model):
                 condition=Q(status="waiting"),
                 name="application_waiting_order",
             ),
+            # The "one plot per purpose" trigger looks people up here. Without it the
+            # planner, on a young table, may answer from the purpose index and make a
+            # bulk import quadratic (50 s for 20,000 rows instead of 0.4 s).
+            models.Index(
+                fields=["iin_digest", "purpose"],
+                condition=Q(status="allocated"),
+                name="application_allocated_person",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -11,14 +11,17 @@ from django.utils import timezone
 from queues.services import application_register
 from rgis.personal import iin_check_digit
 
-_serials = itertools.count(1)
+# Counted from far above the small indices tests pass explicitly, so the two never meet.
+_serials = itertools.count(100_000)
 
 
 def iin_make(index: int | None = None) -> str:
-    """A valid IIN, different for each index (born 1960 onwards, men, serial = index)."""
+    """A valid IIN, different for each index up to 700,000 (men born 1950 onwards)."""
     index = next(_serials) if index is None else index
-    born = datetime.date(1960, 1, 1) + datetime.timedelta(days=index % 15000)
-    for serial in range(index % 9000, index % 9000 + 20):
+    born = datetime.date(1950, 1, 1) + datetime.timedelta(days=index // 50)
+    # Each index owns 20 serials of its birth day; one of them has a check digit.
+    first_serial = (index % 50) * 20
+    for serial in range(first_serial, first_serial + 20):
         first_eleven = f"{born:%y%m%d}3{serial:04d}"
         check = iin_check_digit(first_eleven)
         if check is not None:
