@@ -21,6 +21,7 @@ urlpatterns = [
     path("tiles/parcels/", include("parcels.tile_urls")),
     path("tiles/", include("geodata.tile_urls")),
     path("ogc/", include("geodata.ogc_urls")),
+    path("open311/v2/", include("appeals.open311.urls")),
 ]
 
 urlpatterns += i18n_patterns(
@@ -31,6 +32,7 @@ urlpatterns += i18n_patterns(
     path("queues/", include("queues.public_urls")),
     path("staff/imports/", include("geodata.staff_urls")),
     path("staff/parcels/", include("parcels.staff_urls")),
+    path("staff/appeals/", include("appeals.staff_urls")),
     path("staff/", include("staff.urls")),
     path("admin/", admin.site.urls),
     prefix_default_language=True,

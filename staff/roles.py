@@ -60,10 +60,25 @@ _PLAN_ADMIN: Final = (
     ("geodata", "change_layer"),
     ("geodata", "view_layerversion"),
 )
+# Appeals operators keep the working-day calendar, the departments and the categories.
+_APPEALS_ADMIN: Final = (
+    ("appeals", "view_calendarday"),
+    ("appeals", "add_calendarday"),
+    ("appeals", "change_calendarday"),
+    ("appeals", "delete_calendarday"),
+    ("appeals", "view_department"),
+    ("appeals", "add_department"),
+    ("appeals", "change_department"),
+    ("appeals", "view_category"),
+    ("appeals", "add_category"),
+    ("appeals", "change_category"),
+)
 ROLE_MODEL_PERMISSIONS: Final[dict[str, tuple[tuple[str, str], ...]]] = {
     "planner": _PLAN_ADMIN,
+    "appeals_operator": _APPEALS_ADMIN,
     "administrator": (
         *_PLAN_ADMIN,
+        *_APPEALS_ADMIN,
         ("geodata", "add_district"),
         ("auth", "add_user"),
         ("auth", "change_user"),
