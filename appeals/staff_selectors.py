@@ -82,18 +82,16 @@ def address_point(address: str) -> tuple[float, float] | None:
 
     The portal has no street geocoder: the parcel registry's addresses stand in for one.
     """
-    from parcels.selectors import parcel_search
+    from parcels.models import Parcel
 
-    text = address.strip()
+    text = " ".join(address.split())[:200]
     if len(text) < 3:
         return None
-    parcel = (
-        parcel_search(text)
-        .annotate(point=Transform(PointOnSurface("geometry"), 4326))
-        .only("cadastral_number")
+    point = (
+        Parcel.objects.filter(Q(address_kk__icontains=text) | Q(address_ru__icontains=text))
+        .annotate(inside=Transform(PointOnSurface("geometry"), 4326))
+        .order_by("cadastral_number")
+        .values_list("inside", flat=True)
         .first()
     )
-    if parcel is None:
-        return None
-    point = parcel.point
-    return point.y, point.x
+    return None if point is None else (point.y, point.x)
