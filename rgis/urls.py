@@ -32,6 +32,7 @@ urlpatterns += i18n_patterns(
     path("queues/", include("queues.public_urls")),
     path("staff/imports/", include("geodata.staff_urls")),
     path("staff/parcels/", include("parcels.staff_urls")),
+    path("staff/queues/", include("queues.staff_urls")),
     path("staff/appeals/", include("appeals.staff_urls")),
     path("staff/", include("staff.urls")),
     path("admin/", admin.site.urls),

@@ -1,0 +1,147 @@
+"""Forms of the queue officers' pages (plain HTML forms, keyboard-friendly)."""
+
+from typing import Any
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from parcels.models import Parcel
+from queues.draws import DRAW_MAX, DRAW_MIN
+from queues.models import Application, Queue, RemovalReason
+from queues.selectors import parcels_offerable
+from rgis.personal import iin_validate
+
+DATETIME_INPUT = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+DATETIME_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S", "%d.%m.%Y %H:%M", "%Y-%m-%d %H:%M"]
+
+
+class ParcelChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Any) -> str:
+        parcel: Parcel = obj
+        return f"{parcel.cadastral_number} · {parcel.address} · {parcel.area_ha} ha"
+
+
+class ApplicationRegisterForm(forms.Form):
+    full_name = forms.CharField(label=_("Full name"), max_length=300)
+    iin = forms.CharField(
+        label=_("IIN"), max_length=20, widget=forms.TextInput(attrs={"inputmode": "numeric"})
+    )
+    email = forms.EmailField(label=_("E-mail"), required=False)
+    phone = forms.CharField(label=_("Phone"), max_length=40, required=False)
+    filed_at = forms.DateTimeField(
+        label=_("Filed"),
+        required=False,
+        widget=DATETIME_INPUT,
+        input_formats=DATETIME_FORMATS,
+        help_text=_("Leave empty for now; give it for an application filed on paper earlier."),
+    )
+
+    def clean_iin(self) -> str:
+        # InvalidIIN is a ValidationError: its message (check digit, date ...) shows as is.
+        return iin_validate(self.cleaned_data["iin"])
+
+
+class OfferForm(forms.Form):
+    parcel = ParcelChoiceField(label=_("Parcel"), queryset=Parcel.objects.none())
+    # The head the officer saw: if it changed meanwhile, the offer is refused.
+    application = forms.IntegerField(widget=forms.HiddenInput)
+
+    def __init__(self, *args: Any, queue: Queue, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["parcel"]
+        assert isinstance(field, forms.ModelChoiceField)
+        field.queryset = parcels_offerable(queue)
+
+
+class DrawForm(forms.Form):
+    parcel = ParcelChoiceField(label=_("Parcel"), queryset=Parcel.objects.none())
+    among = forms.IntegerField(
+        label=_("Draw among the next"), min_value=DRAW_MIN, max_value=DRAW_MAX, initial=5
+    )
+
+    def __init__(self, *args: Any, queue: Queue, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["parcel"]
+        assert isinstance(field, forms.ModelChoiceField)
+        field.queryset = parcels_offerable(queue)
+
+
+class RemoveForm(forms.Form):
+    reason = forms.ModelChoiceField(
+        label=_("Reason"), queryset=RemovalReason.objects.filter(is_active=True)
+    )
+    note = forms.CharField(
+        label=_("Note (documents, for the audit log)"),
+        required=False,
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+
+class CorrectForm(forms.Form):
+    full_name = forms.CharField(label=_("Full name"), max_length=300)
+    iin = forms.CharField(
+        label=_("IIN"),
+        max_length=20,
+        required=False,
+        help_text=_("Leave empty to keep the IIN as it is."),
+        widget=forms.TextInput(attrs={"inputmode": "numeric"}),
+    )
+    email = forms.EmailField(label=_("E-mail"), required=False)
+    phone = forms.CharField(label=_("Phone"), max_length=40, required=False)
+    filed_at = forms.DateTimeField(
+        label=_("Filed"),
+        widget=DATETIME_INPUT,
+        input_formats=DATETIME_FORMATS,
+        help_text=_("Changing it moves the application in the queue; the ledger shows it."),
+    )
+    reason = forms.CharField(
+        label=_("Why (the document the correction follows)"),
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+    def __init__(self, *args: Any, application: Application, **kwargs: Any) -> None:
+        self.application = application
+        initial = {
+            "full_name": application.full_name,
+            "email": application.email,
+            "phone": application.phone,
+            "filed_at": timezone.localtime(application.filed_at).replace(second=0, microsecond=0),
+        }
+        kwargs["initial"] = initial
+        super().__init__(*args, **kwargs)
+
+    def clean_iin(self) -> str:
+        text = self.cleaned_data["iin"]
+        return iin_validate(text) if text.strip() else ""
+
+    def changes(self) -> dict[str, Any]:
+        """Only the fields the officer changed (the form shows the current values)."""
+        data = self.cleaned_data
+        current = self.application
+        changes: dict[str, Any] = {}
+        if " ".join(data["full_name"].split()) != current.full_name:
+            changes["full_name"] = data["full_name"]
+        if data["iin"]:
+            changes["iin"] = data["iin"]
+        if data["email"] != current.email:
+            changes["email"] = data["email"]
+        if data["phone"].strip() != current.phone:
+            changes["phone"] = data["phone"]
+        shown = timezone.localtime(current.filed_at).replace(second=0, microsecond=0)
+        if data["filed_at"] != shown:
+            changes["filed_at"] = data["filed_at"]
+        return changes
+
+
+class RegisterUploadForm(forms.Form):
+    file = forms.FileField(
+        label=_("Register file"),
+        help_text=_(
+            'CSV or XLSX; the first row names the columns: "Номер", "ФИО", "ИИН", '
+            '"Дата подачи", and optionally "E-mail", "Телефон" (Kazakh or English names '
+            "work too)."
+        ),
+    )

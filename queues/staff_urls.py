@@ -1,0 +1,22 @@
+"""Queue officers' pages, under /<lang>/staff/queues/."""
+
+from django.urls import path
+
+from queues import staff_views
+
+app_name = "queue_staff"
+urlpatterns = [
+    path("", staff_views.queue_list, name="list"),
+    path("applications/<int:pk>/", staff_views.application_detail, name="application"),
+    path("applications/<int:pk>/verify/", staff_views.application_verify_view, name="verify"),
+    path("applications/<int:pk>/remove/", staff_views.application_remove_view, name="remove"),
+    path("applications/<int:pk>/correct/", staff_views.application_correct_view, name="correct"),
+    path("offers/<int:pk>/accept/", staff_views.offer_accept_view, name="offer_accept"),
+    path("offers/<int:pk>/refuse/", staff_views.offer_refuse_view, name="offer_refuse"),
+    path("<slug:slug>/", staff_views.queue_detail, name="queue"),
+    path("<slug:slug>/register/", staff_views.application_new, name="register"),
+    path("<slug:slug>/offer/", staff_views.queue_offer, name="offer"),
+    path("<slug:slug>/draw/", staff_views.queue_draw, name="draw"),
+    path("<slug:slug>/import/", staff_views.register_upload, name="import"),
+    path("<slug:slug>/import/report/", staff_views.register_report, name="import_report"),
+]

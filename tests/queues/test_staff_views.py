@@ -1,0 +1,275 @@
+import csv
+import io
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from parcels.models import Parcel
+from queues.models import Application, LedgerEntry, Offer
+from tests.queues.factories import ParcelFactory, applications_register, iin_make
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def officer(staff_client, settings, tmp_path):
+    settings.RGIS_QUEUE_IMPORT_DIR = tmp_path / "imports"
+    client, _user = staff_client("queue_officer")
+    return client
+
+
+def _body(response):
+    return response.content.decode()
+
+
+def _messages(response):
+    return [str(message) for message in response.context["messages"]]
+
+
+@pytest.mark.parametrize(
+    ("role", "status"), [("queue_officer", 200), ("administrator", 200), ("planner", 403)]
+)
+def test_queue_pages_are_for_queue_officers(staff_client, queue, role, status):
+    [application] = applications_register(queue, 1)
+    client, _user = staff_client(role)
+    for url in (
+        "/en/staff/queues/",
+        f"/en/staff/queues/{queue.slug}/",
+        f"/en/staff/queues/applications/{application.pk}/",
+        f"/en/staff/queues/{queue.slug}/register/",
+        f"/en/staff/queues/{queue.slug}/import/",
+    ):
+        response = client.get(url)
+        assert response.status_code == status, url
+        if status == 403:
+            assert application.full_name not in _body(response)
+
+
+def test_anonymous_visitors_are_sent_to_sign_in_and_cannot_act(client, queue):
+    [application] = applications_register(queue, 1)
+    response = client.get(f"/en/staff/queues/{queue.slug}/")
+    assert response.status_code == 302
+    assert "/staff/login/" in response["Location"]
+    response = client.post(f"/en/staff/queues/applications/{application.pk}/verify/")
+    assert response.status_code == 302
+    application.refresh_from_db()
+    assert not application.is_verified
+
+
+def test_a_planner_cannot_offer_a_parcel(staff_client, queue):
+    [application] = applications_register(queue, 1)
+    client, _user = staff_client("planner")
+    parcel = ParcelFactory()
+    response = client.post(
+        f"/en/staff/queues/{queue.slug}/offer/",
+        {"parcel": parcel.pk, "application": application.pk},
+    )
+    assert response.status_code == 403
+    assert not Offer.objects.exists()
+
+
+def test_the_queue_page_shows_the_head_with_names_and_iins(
+    officer, queue, django_assert_max_num_queries
+):
+    applications = applications_register(queue, 12)
+    with django_assert_max_num_queries(16):
+        response = officer.get(f"/en/staff/queues/{queue.slug}/")
+    body = _body(response)
+    assert applications[0].full_name in body
+    assert iin_make(1) in body  # the IIN, decrypted, for the officer only
+    head = response.context["head"]
+    assert [a.position for a in head] == list(range(1, 11))
+
+
+def test_search_by_iin_number_or_name(officer, queue):
+    applications = applications_register(queue, 3)
+    by_iin = officer.get(f"/en/staff/queues/{queue.slug}/", {"q": iin_make(2)})
+    assert [a.number for a in by_iin.context["rows"]] == [applications[1].number]
+    by_name = officer.get(f"/en/staff/queues/{queue.slug}/", {"q": "заявитель 2"})
+    assert [a.number for a in by_name.context["rows"]] == [applications[2].number]
+    by_status = officer.get(f"/en/staff/queues/{queue.slug}/", {"status": "removed"})
+    assert "No application matches." in _body(by_status)
+
+
+def test_registering_shows_the_iin_validators_message_then_registers(officer, queue):
+    url = f"/en/staff/queues/{queue.slug}/register/"
+    refused = officer.post(url, {"full_name": "Ахметов Болат", "iin": "791028302729"})
+    assert refused.status_code == 400
+    assert "This IIN has a typing error: its check digit does not match." in _body(refused)
+    assert not Application.objects.exists()
+
+    response = officer.post(
+        url, {"full_name": "Ахметов Болат", "iin": "791028302728", "email": "a@example.kz"}
+    )
+    application = Application.objects.get()
+    assert response.status_code == 302
+    assert response["Location"] == f"/en/staff/queues/applications/{application.pk}/"
+    page = officer.get(response["Location"])
+    assert f"Application {application.number} is registered." in _messages(page)
+    assert "791028302728" in _body(page)
+
+    again = officer.post(url, {"full_name": "Ахметов Болат", "iin": "791028302728"})
+    assert "already has a live application in this queue" in _body(again)
+
+
+def test_the_whole_cycle_verify_offer_refuse_accept(officer, queue):
+    first, second = applications_register(queue, 2)
+    parcel = ParcelFactory()
+    queue_url = f"/en/staff/queues/{queue.slug}/"
+
+    offered = officer.post(
+        f"{queue_url}offer/", {"parcel": parcel.pk, "application": first.pk}, follow=True
+    )
+    assert f"Parcel {parcel.cadastral_number} is offered to application {first.number}." in (
+        _messages(offered)
+    )
+    offer = Offer.objects.get(status="open")
+
+    refused = officer.post(f"/en/staff/queues/offers/{offer.pk}/refuse/", follow=True)
+    assert f"The parcel is offered to {second.number}." in " ".join(_messages(refused))
+
+    passed = Offer.objects.get(status="open")
+    assert passed.application == second
+    not_verified = officer.post(f"/en/staff/queues/offers/{passed.pk}/accept/", follow=True)
+    assert "Verify the applicant's documents before recording the allocation." in (
+        _messages(not_verified)
+    )
+    officer.post(f"/en/staff/queues/applications/{second.pk}/verify/")
+    accepted = officer.post(f"/en/staff/queues/offers/{passed.pk}/accept/", follow=True)
+    assert "The parcel is allocated." in _messages(accepted)
+    assert "plot allocated" in _body(accepted)
+    parcel.refresh_from_db()
+    assert parcel.status == Parcel.Status.ALLOCATED
+    events = list(
+        LedgerEntry.objects.filter(queue=queue, application_number=second.number).values_list(
+            "event", flat=True
+        )
+    )
+    assert events == ["registered", "offered", "verified", "accepted"]
+
+
+def test_an_offer_to_someone_no_longer_at_the_head_is_refused(officer, queue):
+    first, second = applications_register(queue, 2)
+    response = officer.post(
+        f"/en/staff/queues/{queue.slug}/offer/",
+        {"parcel": ParcelFactory().pk, "application": second.pk},
+        follow=True,
+    )
+    assert f"This application is not at the head of the queue: {first.number} is." in (
+        _messages(response)
+    )
+    assert not Offer.objects.exists()
+
+
+def test_drawing_lots_from_the_queue_page(officer, queue):
+    applications_register(queue, 5)
+    parcel = ParcelFactory()
+    response = officer.post(
+        f"/en/staff/queues/{queue.slug}/draw/", {"parcel": parcel.pk, "among": 3}, follow=True
+    )
+    [message] = _messages(response)
+    draw = LedgerEntry.objects.get(event="lot_drawn").details
+    assert draw["seed"] in message and draw["winner"] in message
+    assert response.context["application"].number == draw["winner"]
+
+
+def test_removing_with_a_reason_and_correcting(officer, queue, removal_reason):
+    first, second = applications_register(queue, 2)
+    removed = officer.post(
+        f"/en/staff/queues/applications/{first.pk}/remove/",
+        {"reason": removal_reason.pk, "note": "өтініш №12"},
+        follow=True,
+    )
+    assert "The application is removed from the queue." in _messages(removed)
+    assert "өтініш №12" in _body(removed)  # the note, in the audit part of the history
+    no_reason = officer.post(
+        f"/en/staff/queues/applications/{second.pk}/remove/", {"reason": ""}, follow=True
+    )
+    assert "Reason" in " ".join(_messages(no_reason))
+
+    url = f"/en/staff/queues/applications/{second.pk}/correct/"
+    form = officer.get(url).context["form"]
+    data = {name: form.initial.get(name, "") for name in form.fields}
+    data["filed_at"] = form.initial["filed_at"].strftime("%Y-%m-%dT%H:%M")
+    data.update({"full_name": "Тестов Исправленный", "reason": ""})
+    missing_reason = officer.post(url, data)
+    assert missing_reason.status_code == 400
+    data["reason"] = "паспорт"
+    corrected = officer.post(url, data, follow=True)
+    assert "The record is corrected." in _messages(corrected)
+    second.refresh_from_db()
+    assert second.full_name == "Тестов Исправленный"
+    assert LedgerEntry.objects.filter(event="corrected").get().details["fields"] == ["full_name"]
+
+
+def _register_csv(rows):
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, delimiter=";")
+    writer.writerow(["Номер", "ФИО", "ИИН", "Дата подачи"])
+    writer.writerows(rows)
+    return SimpleUploadedFile("реестр.csv", buffer.getvalue().encode("utf-8-sig"))
+
+
+def test_importing_a_register_reports_then_imports_on_confirmation(officer, queue):
+    upload = _register_csv(
+        [
+            ["R-1", "Ахметов Болат", iin_make(1), "12.01.2015 10:30"],
+            ["R-2", "Сейтқали Айгерім", "791028302729", "13.01.2015 10:30"],
+            ["R-3", "Иванова Мария", iin_make(3), "14.01.2015"],
+        ]
+    )
+    url = f"/en/staff/queues/{queue.slug}/import/"
+    checked = officer.post(url, {"file": upload})
+    assert checked.status_code == 302
+    report = officer.get(checked["Location"])
+    body = _body(report)
+    assert "Would be imported" in body
+    assert "IIN: This IIN has a typing error" in body
+    assert "Import the 2 accepted rows" in body
+    assert not Application.objects.exists()
+
+    done = officer.post(checked["Location"], follow=True)
+    assert "2 applications are imported." in _messages(done)
+    assert sorted(Application.objects.values_list("number", flat=True)) == ["R-1", "R-3"]
+    # Confirming twice imports nothing more.
+    officer.post(checked["Location"])
+    assert Application.objects.count() == 2
+
+
+def test_a_file_without_the_columns_is_refused_on_the_upload_page(officer, queue):
+    upload = SimpleUploadedFile("r.csv", "Номер;ФИО\n1;А\n".encode())
+    response = officer.post(f"/en/staff/queues/{queue.slug}/import/", {"file": upload})
+    assert response.status_code == 400
+    assert "The file has no column for: IIN, filing date." in _body(response)
+
+
+def test_the_staff_home_links_to_the_queues_for_officers_only(staff_client):
+    client, _user = staff_client("queue_officer")
+    assert "/en/staff/queues/" in _body(client.get("/en/staff/"))
+    planner, _user = staff_client("planner")
+    assert "/en/staff/queues/" not in _body(planner.get("/en/staff/"))
+
+
+def test_removal_reasons_are_configured_in_the_admin_and_audited(client, removal_reason):
+    from django.contrib.auth.models import User
+
+    from staff.models import AuditEntry
+
+    admin_user = User.objects.create_superuser("root", "root@example.kz", "pw")
+    client.force_login(admin_user)
+    url = f"/en/admin/queues/removalreason/{removal_reason.pk}/change/"
+    response = client.post(
+        url,
+        {
+            "name_kk": removal_reason.name_kk,
+            "name_ru": removal_reason.name_ru,
+            "name_en": "At the applicant's own request",
+        },
+    )
+    assert response.status_code == 302
+    removal_reason.refresh_from_db()
+    assert removal_reason.name_en == "At the applicant's own request"
+    assert removal_reason.is_active is False  # the unchecked box: retired, not deleted
+    entry = AuditEntry.objects.get(object_type="queues.removalreason", action="update")
+    assert entry.before["is_active"] is True and entry.after["is_active"] is False
+    assert client.get("/en/admin/queues/queue/add/").status_code == 200
