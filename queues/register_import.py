@@ -307,6 +307,8 @@ def _row_check(row: RegisterRow, now: datetime.datetime) -> tuple[_Accepted | No
     if email:
         try:
             validate_email(email)
+            if len(email) > 254:
+                raise ValidationError("too long")
         except ValidationError:
             reasons.append(_("The e-mail address is not valid."))
     phone = _text(values.get("phone"))[:40]

@@ -100,3 +100,18 @@ def test_applicants_without_an_address_get_no_job(queue, django_capture_on_commi
         offer_to_head(queue=queue, parcel=ParcelFactory(), actor=None)
     names = [r.task_path for r in DBTaskResult.objects.all()]
     assert not any("status_notify" in name for name in names)
+
+
+def test_the_link_is_absolute_when_the_portal_address_is_set(
+    queue, run_jobs, settings, django_capture_on_commit_callbacks
+):
+    settings.RGIS_PUBLIC_URL = "https://rgis.taraz.kz/"
+    [first] = applications_register(queue, 1, email=True)
+    with django_capture_on_commit_callbacks(execute=True):
+        offer_to_head(queue=queue, parcel=ParcelFactory(), actor=None)
+    run_jobs()
+    [message] = _mails_to(first.email)
+    assert f"https://rgis.taraz.kz/kk/queues/lookup/?number={first.number}" in message.body
+    assert f"https://rgis.taraz.kz/ru/queues/lookup/?number={first.number}" in message.body
+    # Nothing personal beyond the number: the mail names no one.
+    assert first.full_name not in message.body

@@ -185,3 +185,18 @@ def test_the_expiry_command_closes_due_offers(queue, officer):
     assert "1" in out.getvalue()
     offer.refresh_from_db()
     assert offer.status == Offer.Status.EXPIRED
+
+
+def test_the_expiry_job_closes_due_offers(queue, run_jobs):
+    from queues.tasks import offers_expire_task
+
+    applications_register(queue, 2)
+    offer = offer_to_head(queue=queue, parcel=ParcelFactory(), actor=None)
+    Offer.objects.filter(pk=offer.pk).update(expires_at=timezone.now())
+
+    offers_expire_task.enqueue()
+    assert "offers_expire_task" in " ".join(run_jobs())
+
+    offer.refresh_from_db()
+    assert offer.status == Offer.Status.EXPIRED
+    assert LedgerEntry.objects.filter(event="expired").count() == 1

@@ -176,3 +176,34 @@ def test_the_command_runs_dry_then_commits_a_windows_1251_csv(queue, tmp_path):
     assert Application.objects.get(number="R-0002").full_name == "Иванова Мария"
     with pytest.raises(CommandError, match="No queue"):
         call_command("queue_import", "nope", str(path))
+
+
+def test_an_unexpected_database_error_leaves_nothing_behind(queue):
+    from django.db import DatabaseError, connection
+
+    # A real failure in the database half-way through the file (no mock): a trigger that
+    # refuses one row, as a disk or a constraint added by someone else would.
+    with connection.cursor() as cursor:
+        cursor.execute(
+            """
+            CREATE FUNCTION test_refuse_r0004() RETURNS trigger LANGUAGE plpgsql AS $$
+            BEGIN
+                IF NEW.number = 'R-0004' THEN RAISE EXCEPTION 'disk on fire'; END IF;
+                RETURN NEW;
+            END $$;
+            CREATE TRIGGER test_refuse_r0004 BEFORE INSERT ON queues_application
+                FOR EACH ROW EXECUTE FUNCTION test_refuse_r0004();
+            """
+        )
+    entries_before = LedgerEntry.objects.count()
+    with pytest.raises(DatabaseError, match="disk on fire"):
+        register_import(
+            queue=queue,
+            data=_csv_bytes(HEADER_RU, _rows()[:6]),
+            filename="r.csv",
+            actor=None,
+            commit=True,
+        )
+    assert Application.objects.count() == 0
+    assert LedgerEntry.objects.count() == entries_before
+    assert not AuditEntry.objects.filter(action="queues.register.import").exists()
