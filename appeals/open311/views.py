@@ -306,6 +306,10 @@ def _request_create(request: HttpRequest, fmt: str) -> HttpResponse:
 
 
 @csrf_exempt
+def not_found(request: HttpRequest, rest: str) -> HttpResponse:
+    return _not_found(request, fmt="xml" if rest.endswith(".xml") else "json")
+
+
 @open311_view
-def not_found(request: HttpRequest, *, fmt: str) -> HttpResponse:
+def _not_found(request: HttpRequest, *, fmt: str) -> HttpResponse:
     raise Open311Error(404, _("No such Open311 endpoint: see discovery.json."))
