@@ -28,8 +28,11 @@ def appeal_link(number: str) -> str:
 def appeal_status_mail_send(appeal_id: int) -> bool:
     """Tell the applicant where their appeal stands; False when they left no e-mail."""
     appeal = Appeal.objects.select_related("category", "department").filter(pk=appeal_id).first()
-    if appeal is None or not appeal.applicant_email:
+    if appeal is None:
         return False
+    followers_told = followers_mail_send(appeal)
+    if not appeal.applicant_email:
+        return followers_told
     subjects, bodies = [], []
     for language in MAIL_LANGUAGES:
         with translation.override(language):
@@ -48,9 +51,33 @@ def appeal_status_mail_send(appeal_id: int) -> bool:
     return True
 
 
+def followers_mail_send(appeal: Appeal) -> bool:
+    """Tell each follower (one mail each: no one sees another's address); False if none."""
+    emails = list(appeal.followers.values_list("email", flat=True))
+    if not emails:
+        return False
+    subjects, bodies = [], []
+    for language in MAIL_LANGUAGES:
+        with translation.override(language):
+            subjects.append(_("Appeal %(number)s") % {"number": appeal.number})
+            bodies.append(
+                render_to_string(
+                    "appeals/public/email/follower_status_change.txt",
+                    {"appeal": appeal, "link": appeal_link(appeal.number)},
+                ).strip()
+            )
+    for email in emails:
+        EmailMessage(
+            subject=" / ".join(dict.fromkeys(subjects)),
+            body="\n\n----------\n\n".join(bodies),
+            to=[email],
+        ).send()
+    return True
+
+
 def status_change_announce(appeal: Appeal) -> None:
-    """After the commit: e-mail the applicant, if they left an address."""
-    if appeal.applicant_email:
+    """After the commit: e-mail the applicant, if they left an address, and the followers."""
+    if appeal.applicant_email or appeal.followers.exists():
         from appeals.tasks import appeal_status_notify_task
 
         job_enqueue_on_commit(appeal_status_notify_task, appeal.pk)

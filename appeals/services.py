@@ -7,14 +7,16 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.contrib.gis.geos import Point
+from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
+from django.core.validators import validate_email
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from appeals.deadlines import appeal_terms
 from appeals.errors import AppealRefusal
-from appeals.models import Appeal, AppealEvent, AppealPhoto, Category
+from appeals.models import Appeal, AppealEvent, AppealFollower, AppealPhoto, Category
 from appeals.notifications import status_change_announce
 from appeals.photos import MAX_PHOTOS, photo_clean
 from appeals.routing import department_for
@@ -160,3 +162,18 @@ def appeal_file(
                 return existing, False
         raise
     return appeal, True
+
+
+def appeal_follow(*, appeal: Appeal, email: str) -> tuple[AppealFollower, bool]:
+    """Follow an appeal by e-mail instead of filing a duplicate; (follower, created)."""
+    address = email.strip().lower()
+    try:
+        validate_email(address)
+    except ValidationError:
+        raise AppealRefusal(
+            _("Enter an e-mail address such as name@example.kz: the news will go there.")
+        ) from None
+    if appeal.status == Appeal.Status.CLOSED:
+        raise AppealRefusal(_("This appeal is closed: there will be no more news of it."))
+    # get_or_create retries the read when a concurrent insert wins the unique constraint.
+    return AppealFollower.objects.get_or_create(appeal=appeal, email=address)

@@ -1,0 +1,185 @@
+"""Reads of the public appeal pages: only public fields ever leave the database here.
+
+The applicant's identity (АППК art. 63) is never selected: querysets name their columns
+with `only()`, so a template cannot reach a private field even by mistake.
+"""
+
+import datetime
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from django.db.models import Case, Prefetch, Q, QuerySet, When
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+
+from appeals.models import Appeal, AppealEvent, AppealPhoto, Category, Department
+
+PUBLIC_FIELDS = (
+    "number",
+    "status",
+    "channel",
+    "received_at",
+    "registered_on",
+    "deadline",
+    "extended_until",
+    "answered_at",
+    "address",
+    "location",
+    "category__slug",
+    "category__name_kk",
+    "category__name_ru",
+    "category__name_en",
+    "department__slug",
+    "department__name_kk",
+    "department__name_ru",
+    "department__name_en",
+)
+DETAIL_FIELDS = (
+    *PUBLIC_FIELDS,
+    "description",
+    "description_hidden",
+    "hidden_reason",
+    "answer",
+    "extension_reason",
+    "accepted_by",
+)
+
+
+@dataclass(frozen=True)
+class AppealFilters:
+    """What the list and the journal may be narrowed to (all optional)."""
+
+    category: Category | None = None
+    status: str = ""
+    department: Department | None = None
+    received_from: datetime.date | None = None
+    received_to: datetime.date | None = None
+
+
+def _day_start(day: datetime.date) -> datetime.datetime:
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
+
+
+def appeals_public_filtered(filters: AppealFilters) -> QuerySet[Appeal]:
+    """Appeals narrowed by the filters, newest first, with public fields only."""
+    rows = Appeal.objects.select_related("category", "department").only(*PUBLIC_FIELDS)
+    if filters.category is not None:
+        rows = rows.filter(category=filters.category)
+    if filters.status:
+        rows = rows.filter(status=filters.status)
+    if filters.department is not None:
+        rows = rows.filter(department=filters.department)
+    if filters.received_from is not None:
+        rows = rows.filter(received_at__gte=_day_start(filters.received_from))
+    if filters.received_to is not None:
+        next_day = filters.received_to + datetime.timedelta(days=1)
+        rows = rows.filter(received_at__lt=_day_start(next_day))
+    return rows.order_by("-received_at", "-pk")
+
+
+def appeal_public_get(number: str) -> Appeal | None:
+    """One appeal with its history and the photos the public may see; None if unknown."""
+    public_photos = AppealPhoto.objects.filter(is_hidden=False).order_by("source", "pk")
+    return (
+        Appeal.objects.select_related("category", "department")
+        .only(*DETAIL_FIELDS)
+        .prefetch_related(
+            Prefetch("photos", queryset=public_photos, to_attr="public_photos"),
+            Prefetch(
+                "events",
+                queryset=AppealEvent.objects.only(
+                    "appeal_id", "at", "status_before", "status_after", "note"
+                ).order_by("at", "pk"),
+                to_attr="history",
+            ),
+        )
+        .filter(number=number)
+        .first()
+    )
+
+
+def appeal_hidden_photo_reasons(appeal: Appeal) -> list[str]:
+    """Why a moderator hid each hidden photo (the photos themselves stay hidden)."""
+    return list(
+        appeal.photos.filter(is_hidden=True).order_by("pk").values_list("hidden_reason", flat=True)
+    )
+
+
+def appeal_photo_public_get(number: str, photo_id: int) -> AppealPhoto | None:
+    """A photo of an appeal that a moderator did not hide; None otherwise."""
+    return (
+        AppealPhoto.objects.filter(pk=photo_id, appeal__number=number, is_hidden=False)
+        .only("image", "appeal_id")
+        .first()
+    )
+
+
+def appeal_receipt_get(number: str) -> Appeal | None:
+    """An appeal with what its receipt (талон) shows: no personal data of the filer."""
+    return (
+        Appeal.objects.select_related("category", "department", "accepted_by")
+        .only(
+            *PUBLIC_FIELDS,
+            "accepted_by__first_name",
+            "accepted_by__username",
+            "accepted_by__is_staff",
+        )
+        .filter(number=number)
+        .first()
+    )
+
+
+def categories_grouped() -> list[tuple[Department, list[Category]]]:
+    """Active categories grouped by the department that answers them, in list order."""
+    groups: dict[int, tuple[Department, list[Category]]] = {}
+    categories = (
+        Category.objects.filter(is_active=True)
+        .select_related("department")
+        .order_by("position", "slug")
+    )
+    for category in categories:
+        groups.setdefault(category.department_id, (category.department, []))[1].append(category)
+    return list(groups.values())
+
+
+def category_active_get(slug: str) -> Category | None:
+    return Category.objects.filter(slug=slug, is_active=True).select_related("department").first()
+
+
+def journal_rows(filters: AppealFilters, language: str) -> Iterator[tuple]:
+    """Every appeal for the journal's CSV, oldest first, streamed from the database."""
+    suffix = language if language in ("kk", "ru", "en") else "kk"
+    rows = (
+        appeals_public_filtered(filters)
+        .order_by("received_at", "pk")
+        .values_list(
+            "number",
+            "received_at",
+            "registered_on",
+            f"category__name_{suffix}",
+            "category__name_kk",
+            f"department__name_{suffix}",
+            "department__name_kk",
+            "status",
+            "deadline",
+            "extended_until",
+            "answered_at",
+        )
+    )
+    return rows.iterator(chunk_size=2000)
+
+
+def overdue_condition(today: datetime.date) -> Q:
+    """Open appeals whose (extended) due date has passed."""
+    return Q(status__in=Appeal.OPEN_STATUSES) & (
+        Q(extended_until__lt=today) | Q(extended_until__isnull=True, deadline__lt=today)
+    )
+
+
+def appeals_with_timeliness(rows: QuerySet[Appeal], today: datetime.date) -> QuerySet[Appeal]:
+    """Rows marked `overdue` (open past due) and `late` (answered after the due date)."""
+    due = Coalesce("extended_until", "deadline")
+    return rows.annotate(
+        overdue=Case(When(overdue_condition(today), then=True), default=False),
+        late=Case(When(answered_at__date__gt=due, then=True), default=False),
+    )
