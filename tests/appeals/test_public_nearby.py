@@ -1,0 +1,137 @@
+""""Is it one of these?": open appeals of the category within 250 m, by the API and as a
+step of the page without JavaScript; following one instead, and the follower's e-mails."""
+
+import pytest
+from django.contrib.gis.geos import Point
+from django.core import mail
+from django.core.cache import cache
+
+from appeals.models import Appeal, AppealFollower
+from appeals.processing import appeal_answer, appeal_status_set
+from tests.appeals.public_seed import TARAZ, appeal_filed, filing_data, jpeg
+
+pytestmark = pytest.mark.django_db
+
+LAT, LON = TARAZ
+# At 42.9° N a thousandth of a degree of latitude is about 111 m.
+INSIDE = LAT + 0.0020  # ~222 m north
+OUTSIDE = LAT + 0.0025  # ~278 m north
+
+
+@pytest.fixture(autouse=True)
+def fresh_rate_limit():
+    cache.clear()
+
+
+def nearby(client, category="lighting", lat=LAT, lon=LON):
+    response = client.get(f"/api/appeals/nearby?lat={lat}&lon={lon}&category={category}")
+    assert response.status_code == 200
+    return [item["number"] for item in response.json()["appeals"]]
+
+
+def test_open_appeals_of_the_category_within_250_m_and_not_beyond(client):
+    near = appeal_filed(lat=INSIDE)
+    far = appeal_filed(lat=OUTSIDE)
+    other_category = appeal_filed(slug="roads", lat=INSIDE)
+    east = appeal_filed(lon=LON + 0.0025)  # ~204 m east at this latitude
+    assert Point(LON, LAT, srid=4326).distance(far.location) > 0
+    found = nearby(client)
+    assert found == [east.number, near.number]  # nearest first
+    assert far.number not in found and other_category.number not in found
+
+
+def test_answered_or_closed_appeals_are_not_suggested(client, staff_client):
+    _client, operator = staff_client("appeals_operator")
+    answered = appeal_filed(lat=LAT + 0.0005)
+    appeal_answer(appeal=answered, text="Фонарь заменён", actor=operator)
+    working = appeal_filed(lat=LAT + 0.0006)
+    appeal_status_set(appeal=working, status="in_progress", actor=operator)
+    assert nearby(client) == [working.number]
+
+
+def test_the_api_shows_public_fields_only(client):
+    appeal_filed(lat=INSIDE)
+    item = client.get(f"/api/appeals/nearby?lat={LAT}&lon={LON}&category=lighting").json()
+    (suggestion,) = item["appeals"]
+    assert set(suggestion) == {
+        "number", "status", "status_label", "category", "received", "address",
+        "description", "metres", "url", "follow_url",
+    }  # fmt: skip
+    assert 215 <= suggestion["metres"] <= 230
+
+
+def test_the_api_refuses_bad_input_with_a_message(client):
+    assert client.get("/api/appeals/nearby?lat=x&lon=71&category=lighting").status_code == 400
+    refused = client.get(f"/api/appeals/nearby?lat={LAT}&lon={LON}&category=nope")
+    assert refused.status_code == 400 and "category" in refused.json()["error"]
+
+
+def test_without_javascript_the_post_first_shows_them_and_keeps_what_was_typed(client):
+    existing = appeal_filed(lat=INSIDE, description="Фонарь не горит с понедельника")
+    data = filing_data(photos=[jpeg()])
+    step = client.post("/en/appeals/new/", data)
+    page = step.content.decode()
+    assert step.status_code == 200 and Appeal.objects.count() == 1
+    assert "Is it one of these?" in page
+    assert existing.number in page and "Фонарь не горит с понедельника" in page
+    assert f'action="/en/appeals/{existing.number}/follow/"' in page
+    assert "attach it again below" in page  # the photo is asked for again
+    assert 'name="nearby_shown" id="id_nearby_shown" value="1"' in page
+    assert data["description"] in page and data["idempotency_key"] in page
+    # "Mine is different": sent again with the photo, it is filed.
+    filed = client.post("/en/appeals/new/", {**data, "nearby_shown": "1", "photos": [jpeg()]})
+    assert filed.status_code == 303
+    assert Appeal.objects.count() == 2
+    assert Appeal.objects.get(idempotency_key=data["idempotency_key"]).photos.count() == 1
+
+
+def test_nothing_nearby_files_at_once(client):
+    appeal_filed(lat=OUTSIDE)
+    assert client.post("/en/appeals/new/", filing_data()).status_code == 303
+
+
+def test_following_instead_of_filing_and_hearing_of_the_answer(
+    client, staff_client, run_jobs, django_capture_on_commit_callbacks
+):
+    existing = appeal_filed(lat=INSIDE)
+    response = client.post(
+        f"/en/appeals/{existing.number}/follow/", {"email": "Neighbour@Example.kz"}
+    )
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert f"You follow appeal {existing.number}" in page
+    assert "neighbour@example.kz" not in page.lower()  # never written back
+    assert AppealFollower.objects.get().email == "neighbour@example.kz"
+    # Twice is once.
+    client.post(f"/en/appeals/{existing.number}/follow/", {"email": "neighbour@example.kz"})
+    assert AppealFollower.objects.count() == 1
+    assert Appeal.objects.count() == 1
+
+    run_jobs()
+    mail.outbox.clear()
+    _client, operator = staff_client("appeals_operator")
+    with django_capture_on_commit_callbacks(execute=True):
+        appeal_answer(appeal=existing, text="Фонарь заменён 12 марта", actor=operator)
+    run_jobs()
+    to_follower = [m for m in mail.outbox if m.to == ["neighbour@example.kz"]]
+    assert len(to_follower) == 1
+    assert existing.number in to_follower[0].body
+    assert "Фонарь заменён 12 марта" in to_follower[0].body
+    # The follower's mail names nobody: not the applicant, nor the other addressees.
+    assert existing.applicant_name.split()[0] not in to_follower[0].body
+    assert existing.applicant_email not in to_follower[0].body
+    to_applicant = [m for m in mail.outbox if m.to == [existing.applicant_email]]
+    assert len(to_applicant) == 1 and "neighbour" not in str(to_applicant[0].message())
+
+
+def test_a_wrong_email_or_a_closed_appeal_cannot_be_followed(client, staff_client):
+    existing = appeal_filed()
+    wrong = client.post(f"/en/appeals/{existing.number}/follow/", {"email": "not-an-email"})
+    assert wrong.status_code == 400
+    _client, operator = staff_client("appeals_operator")
+    appeal_answer(appeal=existing, text="Сделано", actor=operator)
+    appeal_status_set(appeal=existing, status="closed", actor=operator)
+    closed = client.post(f"/en/appeals/{existing.number}/follow/", {"email": "a@example.kz"})
+    assert closed.status_code == 400
+    assert "closed" in closed.content.decode()
+    assert AppealFollower.objects.count() == 0
