@@ -23,14 +23,20 @@ def appeals():
         "a": appeal_built(received=received, deadline=DUE, answered=received + 2 * day),
         "b": appeal_built(received=received, deadline=DUE, answered=received + 4 * day),
         "c": appeal_built(
-            slug="water", received=received, deadline=datetime.date(2026, 1, 12),
+            slug="water",
+            received=received,
+            deadline=datetime.date(2026, 1, 12),
             answered=received + 10 * day,
-        ),  # fmt: skip
+        ),
         "d": appeal_built(received=local(2026, 2, 2), deadline=datetime.date(2026, 2, 23)),
         # Transport and roads: 6 days; one open, not yet due.
-        "e": appeal_built(slug="roads", received=received, deadline=DUE, answered=received + 6 * day),
-        "f": appeal_built(slug="roads", received=local(2026, 3, 10), deadline=datetime.date(2026, 3, 31)),
-    }  # fmt: skip
+        "e": appeal_built(
+            slug="roads", received=received, deadline=DUE, answered=received + 6 * day
+        ),
+        "f": appeal_built(
+            slug="roads", received=local(2026, 3, 10), deadline=datetime.date(2026, 3, 31)
+        ),
+    }
 
 
 def test_figures_per_department_per_category_and_in_total(appeals):
