@@ -12,7 +12,22 @@ from staff.models import AuditEntry
 # Never copied into the audit log, whatever model they sit on.
 # Applicants' personal data stays out of it too (privacy: never in logs).
 REDACTED_FIELDS = frozenset(
-    {"password", "iin", "iin_hash", "iin_digest", "iin_encrypted", "full_name", "email", "phone"}
+    {
+        "password",
+        "iin",
+        "iin_hash",
+        "iin_digest",
+        "iin_encrypted",
+        "full_name",
+        "email",
+        "phone",
+        "applicant_name",
+        "applicant_iin_encrypted",
+        "applicant_iin_digest",
+        "applicant_email",
+        "applicant_phone",
+        "applicant_address",
+    }  # fmt: skip
 )
 REDACTED = "[redacted]"
 
