@@ -91,3 +91,18 @@ def test_an_answer_with_photos_closes_the_work_and_reassigning_moves_it(appeal, 
     assert answered.status == "answered" and answered.answered_at is not None
     assert answered.photos.filter(source="answer").count() == 1
     assert roads != housing
+
+
+def test_audit_entries_never_hold_the_applicants_identity(appeal, operator):
+    appeal_status_set(appeal=appeal, status="in_progress", actor=operator)
+    appeal_file(
+        category=Category.objects.get(slug="roads"),
+        description="Яма на дороге у рынка",
+        applicant=WITH_EMAIL,
+        actor=operator,
+        **TARAZ,
+    )
+    stored = " ".join(str(entry.before) + str(entry.after) for entry in AuditEntry.objects.all())
+    assert AuditEntry.objects.count() >= 2
+    for secret in ("Сейткали", "061211600012", "aigerim@example.kz"):
+        assert secret not in stored
