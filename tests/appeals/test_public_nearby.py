@@ -1,4 +1,4 @@
-""""Is it one of these?": open appeals of the category within 250 m, by the API and as a
+""" "Is it one of these?": open appeals of the category within 250 m, by the API and as a
 step of the page without JavaScript; following one instead, and the follower's e-mails."""
 
 import pytest
