@@ -65,6 +65,7 @@ class Figures:
     """One row of the dashboard: a department, a category, or everything."""
 
     name: str
+    key: str = ""  # the department's or category's code
     received: int = 0
     answered: int = 0
     median_days: float | None = None
@@ -131,15 +132,15 @@ def dashboard_figures(today: datetime.date | None = None) -> Dashboard:
         )
         trend_rows = cursor.fetchall()
 
-    def blank(name: str) -> Figures:
-        return Figures(name=name, trend=[0] * len(months))
+    def blank(name: str, key: str = "") -> Figures:
+        return Figures(name=name, key=key, trend=[0] * len(months))
 
     def name_of(model: Department | Category) -> str:
         return getattr(model, f"name_{language}", "") or model.name_kk
 
     total = blank("")
-    by_department = {pk: blank(name_of(d)) for pk, d in departments.items()}
-    by_category = {pk: blank(name_of(c)) for pk, c in categories.items()}
+    by_department = {pk: blank(name_of(d), d.slug) for pk, d in departments.items()}
+    by_category = {pk: blank(name_of(c), c.slug) for pk, c in categories.items()}
 
     def row_for(by_category_flag: int, by_department_flag: int, dep: int, cat: int) -> Figures:
         if by_category_flag and by_department_flag:
