@@ -12,15 +12,12 @@ unfiled uploads on the server for a step nobody may finish is worse).
 
 import csv
 import datetime
-import hashlib
-import ipaddress
 import re
 import time
 import uuid
 from collections.abc import Iterator
 
 from django.conf import settings
-from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.http import (
     FileResponse,
@@ -59,6 +56,7 @@ from appeals.public_selectors import (
 )
 from appeals.services import Applicant, appeal_file, appeal_follow
 from rgis.personal import InvalidIIN
+from rgis.ratelimit import client_id, rate_count
 from staff.roles import role_titles
 
 LIST_PAGE_SIZE = 25
@@ -79,33 +77,13 @@ def filing_rate() -> tuple[int, int]:
     return int(count), int(size or 1) * _RATE_UNITS[unit]
 
 
-def _client_id(request: HttpRequest) -> str:
-    """Who is filing: behind our proxy (a private address answers) its X-Real-IP, else the
-    connection's address; hashed before it goes into the cache."""
-    address = request.META.get("REMOTE_ADDR", "")
-    try:
-        behind_proxy = ipaddress.ip_address(address).is_private
-    except ValueError:
-        behind_proxy = False
-    if behind_proxy and request.META.get("HTTP_X_REAL_IP"):
-        address = request.META["HTTP_X_REAL_IP"].strip()
-    return hashlib.sha256(address.encode()).hexdigest()[:32]
-
-
 def _rate_spend(request: HttpRequest, action: str) -> datetime.datetime | None:
     """Count one filing (or follow) of this client; the moment it may try again if over."""
     limit, window = filing_rate()
     now = time.time()
     slot = int(now // window)
-    key = f"appeals:rate:{action}:{_client_id(request)}:{slot}"
-    if cache.add(key, 1, timeout=window + 5):
-        count = 1
-    else:
-        try:
-            count = cache.incr(key)
-        except ValueError:  # expired between add and incr
-            cache.set(key, 1, timeout=window + 5)
-            count = 1
+    key = f"appeals:rate:{action}:{client_id(request)}:{slot}"
+    count = rate_count(key, window + 5)
     if count <= limit:
         return None
     return datetime.datetime.fromtimestamp((slot + 1) * window, tz=datetime.UTC)

@@ -10,7 +10,6 @@
 
 import datetime
 import hashlib
-import ipaddress
 import json
 import math
 from dataclasses import dataclass
@@ -52,6 +51,7 @@ from queues.public_texts import change_parts, pace_text, wait_text
 from queues.selectors import applications_ahead
 from rgis.mapshell import RenderedMap, features_map_render
 from rgis.personal import InvalidIIN, iin_validate
+from rgis.ratelimit import client_id, rate_count
 
 DEFAULT_SINCE_DAYS = 30
 # IIN look-ups per client and window; the cache is the default one (per process unless
@@ -107,30 +107,10 @@ class ApplicationResult:
     wait_text: str
 
 
-def _client_key(request: HttpRequest) -> str:
-    """Who is asking, for the rate limit: behind our proxy (a private or loopback address
-    answers) the proxy's X-Real-IP, else the connection's address; hashed before storing."""
-    address = request.META.get("REMOTE_ADDR", "")
-    try:
-        behind_proxy = ipaddress.ip_address(address).is_private
-    except ValueError:
-        behind_proxy = False
-    if behind_proxy and request.META.get("HTTP_X_REAL_IP"):
-        address = request.META["HTTP_X_REAL_IP"].strip()
-    return "queues:iin-lookups:" + hashlib.sha256(address.encode()).hexdigest()[:32]
-
-
 def _iin_lookup_allowed(request: HttpRequest) -> bool:
     """Count one IIN look-up for this client; False once the window's limit is spent."""
-    key = _client_key(request)
-    if cache.add(key, 1, timeout=IIN_LOOKUP_WINDOW_SECONDS):
-        return True
-    try:
-        count = cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.set(key, 1, timeout=IIN_LOOKUP_WINDOW_SECONDS)
-        return True
-    return count <= IIN_LOOKUP_LIMIT
+    key = f"queues:iin-lookups:{client_id(request)}"
+    return rate_count(key, IIN_LOOKUP_WINDOW_SECONDS) <= IIN_LOOKUP_LIMIT
 
 
 def _since_moment(day: datetime.date | None) -> datetime.datetime:

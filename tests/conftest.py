@@ -1,4 +1,5 @@
 import pytest
+from django.core.cache import caches
 from django_tasks_db.models import DBTaskResult
 
 from tests.factories import StaffUserFactory
@@ -36,3 +37,21 @@ def run_jobs():
         return done
 
     return run
+
+
+@pytest.fixture(autouse=True)
+def caches_empty():
+    """Every test starts with empty caches: rate-limit counts and cached pages of one test
+    must not leak into the next (test settings keep every cache in memory)."""
+    for cache in caches.all():
+        cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def _forget_remembered_layers():
+    """Each test starts without the tile views' per-process memory of published layers."""
+    from geodata.selectors import published_layer_memo_clear
+
+    published_layer_memo_clear()
+    yield
+    published_layer_memo_clear()
