@@ -12,10 +12,11 @@ import json
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.db import OperationalError, connections, router, transaction
+from django.db import OperationalError, router
 from django.utils.translation import gettext_lazy as _
 
 from geodata.models import District, Feature, Layer, LayerVersion, Plan
+from rgis.db import fetchone_with_timeout
 from rgis.errors import Refusal
 
 # A look-up normally takes a millisecond or two; past this something is wrong (a lock, a
@@ -174,22 +175,15 @@ def whats_here(*, lat: float, lon: float) -> WhatsHere:
     # float(): psycopg2 writes a float subclass (numpy's) by its repr, "np.float64(...)".
     params = {"lat": float(lat), "lon": float(lon), "srid": settings.RGIS_STORAGE_SRID}
     try:
-        with transaction.atomic(using=alias), connections[alias].cursor() as cursor:
-            # One round trip for both statements; SET LOCAL ends with the transaction.
-            cursor.execute(
-                f"SET LOCAL statement_timeout = {int(LOOKUP_TIMEOUT_MS)}; {WHATS_HERE_SQL}",
-                params,
-            )
-            answer = json.loads(cursor.fetchone()[0])
-            # Roll back rather than commit (nothing was written): inside a caller's
-            # transaction RELEASE SAVEPOINT would keep the timeout on until its commit.
-            transaction.set_rollback(True, using=alias)
+        result = fetchone_with_timeout(alias, WHATS_HERE_SQL, params, LOOKUP_TIMEOUT_MS)
     except OperationalError as error:
         if getattr(error.__cause__, "pgcode", None) != QUERY_CANCELED:
             raise
         raise LookupTimedOut(
             _("Looking up this point took too long. Try again in a moment.")
         ) from None
+    assert result is not None  # json_build_object: one row, always
+    answer = json.loads(result[0])
     plans = {row["id"]: _plan_from(row) for row in answer["plans"] or []}
     features = [_feature_from(row, plans) for row in answer["features"] or []]
     zones = [hit for hit in features if hit.version.layer.kind == Layer.Kind.FUNCTIONAL_ZONES]

@@ -1,6 +1,8 @@
 import json
+import time
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.contrib.gis.db.models.functions import AsGeoJSON, PointOnSurface, Transform
 from django.db.models import (
     Count,
@@ -233,3 +235,42 @@ def published_layer_get(public_id: str) -> tuple[Layer, LayerVersion]:
     plan_slug, _dot, layer_slug = public_id.partition(".")
     layer = published_layers().get(plan__slug=plan_slug, slug=layer_slug)
     return layer, layer.current_versions[0]  # type: ignore[attr-defined]
+
+
+# Tiles are asked by the dozen for every map move, each needing the layer's current version:
+# each process keeps the answer for RGIS_TILE_LAYER_MEMO_SECONDS (two look-up queries and
+# a health-check round trip saved per tile). Keyed by public id, at most one entry per
+# published layer: (layer, current version, monotonic time it was read).
+_published_memo: dict[str, tuple[Layer, LayerVersion, float]] = {}
+
+
+def published_layer_memoised(
+    public_id: str, version_id: int | None = None
+) -> tuple[Layer, LayerVersion]:
+    """published_layer_get, remembered per process for a few seconds; DoesNotExist if none.
+
+    `version_id` is the version the caller was pointed to (the tile URL's ?v=): when it is
+    not the remembered one, the layer is read again, so a newly published version shows
+    at once through the URLs its TileJSON hands out. Otherwise a layer unpublished or
+    archived, or a version published elsewhere, is seen within the memo's lifetime.
+    """
+    lifetime = settings.RGIS_TILE_LAYER_MEMO_SECONDS
+    remembered = _published_memo.get(public_id)
+    if remembered is not None:
+        layer, version, read_at = remembered
+        fresh = time.monotonic() - read_at < lifetime
+        if fresh and version_id in (None, version.pk):
+            return layer, version
+    try:
+        layer, version = published_layer_get(public_id)
+    except Layer.DoesNotExist:
+        _published_memo.pop(public_id, None)
+        raise
+    if lifetime > 0:
+        _published_memo[public_id] = (layer, version, time.monotonic())
+    return layer, version
+
+
+def published_layer_memo_clear() -> None:
+    """Forget every remembered layer (this process only), e.g. after publishing a version."""
+    _published_memo.clear()

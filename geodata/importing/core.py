@@ -39,6 +39,7 @@ from geodata.importing.errors import CrsRequired, EncodingRequired, ImportReject
 from geodata.importing.geometry import GeometryCounts, geometries_prepare
 from geodata.importing.sources import Dataset, batches_read, dataset_find, dataset_info
 from geodata.models import Layer, LayerVersion
+from geodata.selectors import published_layer_memo_clear
 from staff.services import audit_record
 
 PREVIEW_FEATURES = 50
@@ -407,6 +408,11 @@ def layer_import(
                 previous.save(update_fields=["is_current"])
             version.is_current = True
             version.save()
+            # Tiles asked without ?v= in this process must show the new version at once
+            # (the CLI, tests); again after commit, since a request in between may have
+            # remembered the old one. Other processes see it within the memo's lifetime.
+            published_layer_memo_clear()
+            transaction.on_commit(published_layer_memo_clear)
             report = {
                 "version": version.number,
                 "version_id": version.pk,

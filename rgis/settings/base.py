@@ -27,11 +27,12 @@ DATABASES = {
         DATABASE_URL, conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 60), conn_health_checks=True
     ),
 }
-DATABASES["default"]["ENGINE"] = "django.contrib.gis.db.backends.postgis"
+# Django's PostGIS backend; health checks only after a connection sat idle (see there).
+DATABASES["default"]["ENGINE"] = "rgis.postgis"
 # Read replicas (streaming replication), e.g. "postgis://rgis@replica1/rgis,postgis://...".
 for index, replica_url in enumerate(env_list("DATABASE_REPLICA_URLS"), start=1):
     replica = dj_database_url.parse(replica_url, conn_max_age=60, conn_health_checks=True)
-    replica["ENGINE"] = "django.contrib.gis.db.backends.postgis"
+    replica["ENGINE"] = "rgis.postgis"
     replica["TEST"] = {"MIRROR": "default"}
     DATABASES[f"replica{index}"] = replica
 DATABASE_ROUTERS = ["rgis.db_routers.ReplicaRouter"]
