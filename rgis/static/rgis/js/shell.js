@@ -75,7 +75,10 @@
       interactive: true,
       minZoom: o.minzoom,
       maxNativeZoom: o.maxzoom,
-      rendererFactory: L.canvas.tile,
+      // SVG, not canvas: VectorGrid 1.3's canvas click handler calls L.DomEvent.fakeStop,
+      // which Leaflet 1.8 removed (VectorGrid issue #274), so a click on a drawn feature
+      // reached neither its popup nor "what is here". SVG uses Leaflet's own events.
+      rendererFactory: L.svg.tile,
       getFeatureId: function (feature) { return feature.id; }
     });
     layer.on("click", function (event) {
