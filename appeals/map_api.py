@@ -204,7 +204,7 @@ class AppealsMapLayer(folium.map.Layer):
             "colours": STATUS_COLOURS,
             "statuses": {status: str(label) for status, label in labels.items()},
             "labels": {
-                "appeals": gettext("appeals"),
+                "appeals": gettext("Appeals"),  # "Appeals: 5", grammatical in every language
                 "zoom_in": gettext("Zoom in to see them one by one"),
                 "open": gettext("Open the appeal"),
                 "error": gettext("The appeals could not be loaded. Move the map to try again."),

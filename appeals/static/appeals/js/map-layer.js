@@ -24,7 +24,7 @@ window.rgisAppealsLayer = window.rgisAppealsLayer || function (o) {
 
   function clusterPopup(p, latlng, map) {
     var box = el("div");
-    box.appendChild(el("strong", p.count + " " + o.labels.appeals));
+    box.appendChild(el("strong", o.labels.appeals + ": " + p.count));
     var list = el("ul");
     Object.keys(p.statuses).forEach(function (status) {
       list.appendChild(el("li", (o.statuses[status] || status) + ": " + p.statuses[status]));
@@ -49,7 +49,7 @@ window.rgisAppealsLayer = window.rgisAppealsLayer || function (o) {
     collection.features.forEach(function (f) {
       var c = f.geometry.coordinates, latlng = L.latLng(c[1], c[0]), p = f.properties;
       if (p.count) {
-        L.marker(latlng, {icon: clusterIcon(p), title: p.count + " " + o.labels.appeals})
+        L.marker(latlng, {icon: clusterIcon(p), title: o.labels.appeals + ": " + p.count})
           .bindPopup(function () { return clusterPopup(p, latlng, map); }).addTo(group);
       } else {
         L.circleMarker(latlng, {radius: 7, color: "#fff", weight: 2, fillOpacity: 0.95,
