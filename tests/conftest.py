@@ -1,5 +1,6 @@
 import pytest
 from django.core.cache import caches
+from django.utils import translation
 from django_tasks_db.models import DBTaskResult
 
 from tests.factories import StaffUserFactory
@@ -55,3 +56,12 @@ def _forget_remembered_layers():
     published_layer_memo_clear()
     yield
     published_layer_memo_clear()
+
+
+@pytest.fixture(autouse=True)
+def english_outside_requests():
+    """Code run outside a request (services, commands, jobs) speaks English in the tests,
+    so they can assert its messages; pages and APIs still pick the language of the request
+    (URL prefix, Accept-Language), and the i18n tests switch languages themselves."""
+    with translation.override("en"):
+        yield

@@ -1,6 +1,8 @@
 import pytest
 from django.core import mail
 from django.test import override_settings
+from django.utils import translation
+from django.utils.translation import gettext
 
 from queues.models import Application
 from queues.offers import offer_accept, offer_refuse, offer_to_head
@@ -14,6 +16,33 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture(autouse=True)
 def locmem_mail(settings):
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+
+
+def _said(msgid, language="ru", **values):
+    """What the mail says in a language (the mails are in Kazakh and Russian)."""
+    with translation.override(language):
+        text = gettext(msgid)
+        return text % {k: str(v) for k, v in values.items()} if values else text
+
+
+def _near_head_text(application, language="ru"):
+    with translation.override(language):
+        queue = application.queue.name
+    return _said(
+        'Your application %(number)s in the queue "%(queue)s" is near the head of the queue.',
+        language,
+        number=application.number,
+        queue=queue,
+    )
+
+
+def _near_mails(applications):
+    return [
+        m
+        for a in applications
+        for m in _mails_to(a.email)
+        if _near_head_text(a, "ru") in m.body and _near_head_text(a, "kk") in m.body
+    ]
 
 
 def _mails_to(address):
@@ -43,7 +72,13 @@ def test_status_changes_are_mailed_in_kazakh_and_russian_with_the_number_and_a_l
         offer_accept(offer=offer, actor=None)
     run_jobs()
     [allocated] = _mails_to(first.email)
-    assert f"The land plot {parcel.cadastral_number} is allocated to you" in allocated.body
+    for language in ("kk", "ru"):
+        allocated_text = _said(
+            "The land plot %(parcel)s is allocated to you.",
+            language,
+            parcel=parcel.cadastral_number,
+        )
+        assert allocated_text in allocated.body
 
 
 def test_back_to_waiting_and_removal_are_mailed(
@@ -59,7 +94,9 @@ def test_back_to_waiting_and_removal_are_mailed(
         offer_refuse(offer=offer, actor=None)
     run_jobs()
     [back] = _mails_to(first.email)
-    assert "original place" in back.body
+    assert (
+        _said("Your application is waiting in the queue again, in its original place.") in back.body
+    )
     assert len(_mails_to(second.email)) == 1  # the parcel passed to them
 
     mail.outbox.clear()
@@ -67,8 +104,9 @@ def test_back_to_waiting_and_removal_are_mailed(
         application_remove(application=first, reason=removal_reason, actor=None)
     run_jobs()
     [removed] = _mails_to(first.email)
-    assert "removed" in removed.body
-    assert removal_reason.name_en in removed.body or removal_reason.name_ru in removed.body
+    assert _said("Your application was removed from the queue.") in removed.body
+    assert _said("Your application was removed from the queue.", "kk") in removed.body
+    assert removal_reason.name_ru in removed.body and removal_reason.name_kk in removed.body
 
 
 @override_settings(RGIS_QUEUE_NOTIFY_WITHIN=2)
@@ -79,7 +117,7 @@ def test_near_the_head_is_mailed_once(
     with django_capture_on_commit_callbacks(execute=True):
         application_remove(application=applications[0], reason=removal_reason, actor=None)
     run_jobs()
-    near = [m for m in mail.outbox if "near the head" in m.body]
+    near = _near_mails(applications)
     assert sorted(m.to[0] for m in near) == sorted([applications[1].email, applications[2].email])
     assert Application.objects.filter(near_head_notified_at__isnull=False).count() == 2
 
@@ -87,7 +125,7 @@ def test_near_the_head_is_mailed_once(
     with django_capture_on_commit_callbacks(execute=True):
         application_remove(application=applications[1], reason=removal_reason, actor=None)
     run_jobs()
-    near = [m for m in mail.outbox if "near the head" in m.body]
+    near = _near_mails(applications)
     # Only the newcomer within two places; the one told before is not told again.
     assert [m.to[0] for m in near] == [applications[3].email]
 

@@ -22,13 +22,6 @@ def test_without_replicas_everything_uses_the_primary():
     assert router.db_for_write(District) == "default"
 
 
-@pytest.mark.django_db(
-    transaction=True, serialized_rollback=True
-)  # outside the test's own transaction
-def test_portal_data_is_read_from_a_replica(with_replica):
-    assert ReplicaRouter().db_for_read(District) == "replica1"
-
-
 def test_reads_inside_a_transaction_stay_on_the_primary(with_replica):
     with transaction.atomic():
         assert ReplicaRouter().db_for_read(District) == "default"
