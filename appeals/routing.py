@@ -17,7 +17,7 @@ FROM geodata_feature feature
 JOIN geodata_layerversion version ON version.id = feature.version_id AND version.is_current
 JOIN geodata_layer layer ON layer.id = version.layer_id
 JOIN geodata_plan plan ON plan.id = layer.plan_id
-WHERE plan.slug = %(plan)s AND layer.slug = %(layer)s
+WHERE plan.slug = %(plan)s AND layer.slug = %(layer)s AND plan.status <> 'archived'
   AND feature.geometry && ST_Transform(ST_SetSRID(ST_MakePoint(%(lon)s, %(lat)s), 4326), %(srid)s)
   AND ST_Intersects(
       feature.geometry, ST_Transform(ST_SetSRID(ST_MakePoint(%(lon)s, %(lat)s), 4326), %(srid)s))
