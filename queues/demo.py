@@ -71,7 +71,15 @@ def demo_queues_load() -> int:
             )
             for index in range(DEMO_APPLICANTS)
         ]
-        reason = RemovalReason.objects.get(code="own-request")
+        # Made by a migration; again here for a database emptied since (tests flush it).
+        reason, _created = RemovalReason.objects.get_or_create(
+            code="own-request",
+            defaults={
+                "name_kk": "Өз өтініші бойынша",
+                "name_ru": "По собственному заявлению",
+                "name_en": "At own request",
+            },
+        )
         for application in registered[40 : 40 + DEMO_REMOVALS]:
             application_remove(application=application, reason=reason, actor=None)
         free = Parcel.objects.filter(
