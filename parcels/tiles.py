@@ -11,7 +11,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.cache import caches
-from django.db import connection, transaction
+from django.db import router
 from django.db.utils import OperationalError
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.utils import translation
@@ -20,6 +20,7 @@ from django.views.decorators.http import require_GET
 
 from parcels.models import Parcel
 from parcels.selectors import MAP_LAYERS, RECENT_ALLOCATION_DAYS
+from rgis.db import fetchone_with_timeout
 
 MVT_TYPE = "application/vnd.mapbox-vector-tile"
 MIN_ZOOM = 12  # city-wide: there are hundreds of such plots, not hundreds of thousands
@@ -96,10 +97,9 @@ def tile_render(layer: str, z: int, x: int, y: int) -> bytes:
         **{status: str(labels[status]) for status in Parcel.Status.values},
     }
     sql = _TILE_SQL.format(condition=_CONDITIONS[layer])
-    with transaction.atomic(), connection.cursor() as cursor:
-        cursor.execute("SET LOCAL statement_timeout = %s", [settings.RGIS_TILE_TIMEOUT_MS])
-        cursor.execute(sql, params)
-        row = cursor.fetchone()
+    row = fetchone_with_timeout(
+        router.db_for_read(Parcel), sql, params, settings.RGIS_TILE_TIMEOUT_MS
+    )
     return bytes(row[0]) if row and row[0] else b""
 
 
