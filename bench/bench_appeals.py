@@ -113,9 +113,9 @@ def cluster_database(folder: Path):
 
 
 def _iin(index: int) -> str:
-    from bench.bench_queues import _valid_iin
+    from rgis.personal import iin_invented
 
-    return _valid_iin(index)
+    return iin_invented(index)
 
 
 class Filer(threading.Thread):

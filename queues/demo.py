@@ -8,7 +8,6 @@ already has applications is left alone.
 """
 
 import datetime
-import itertools
 
 from django.db import transaction
 from django.utils import timezone
@@ -19,7 +18,7 @@ from queues.models import Queue, RemovalReason
 from queues.offers import offer_accept, offer_to_head
 from queues.removals import application_remove
 from queues.services import application_register, application_verify
-from rgis.personal import iin_check_digit
+from rgis.personal import iin_invented
 
 DEMO_APPLICANTS = 240
 DEMO_ALLOCATIONS = 12
@@ -27,18 +26,6 @@ DEMO_REMOVALS = 6
 SURNAMES = ["Ахметов", "Сейткали", "Жумабаев", "Нурланов", "Иванов", "Омаров", "Қасымов"]
 GIVEN = ["Болат", "Айгерим", "Нурлан", "Дана", "Ерлан", "Сауле", "Тимур", "Әсем"]
 PATRONYMIC = ["Тимурович", "Болатқызы", "Серикович", "Ерланқызы", "Маратович"]
-
-
-def demo_iin(index: int) -> str:
-    """An invented but valid IIN, different for each index (born 1960 onwards)."""
-    born = datetime.date(1960, 1, 1) + datetime.timedelta(days=index * 7)
-    century = "3" if born.year < 2000 else "5"
-    for serial in itertools.count(index * 10 % 9000):
-        first_eleven = f"{born:%y%m%d}{century}{serial:04d}"
-        check = iin_check_digit(first_eleven)
-        if check is not None:
-            return f"{first_eleven}{check}"
-    raise AssertionError("unreachable")
 
 
 def demo_queues_load() -> int:
@@ -65,7 +52,7 @@ def demo_queues_load() -> int:
                         PATRONYMIC[index % len(PATRONYMIC)],
                     )
                 ),
-                iin=demo_iin(index),
+                iin=iin_invented(index),
                 email=f"applicant{index}@example.kz" if index % 4 == 0 else "",
                 filed_at=start + step * index,
             )

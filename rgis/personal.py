@@ -48,6 +48,22 @@ def iin_birth_date(iin: str) -> datetime.date | None:
         return None
 
 
+def iin_invented(index: int) -> str:
+    """A valid but invented IIN, different for each index (demo data and benchmarks).
+
+    Born from 1 January 1960 onwards, 4,000 indices a day, each with a serial of its own
+    (every odd serial is left free, for the few even ones without a check digit).
+    """
+    born = datetime.date(1960, 1, 1) + datetime.timedelta(days=index // 4000)
+    serial = (index % 4000) * 2
+    while True:
+        first = f"{born:%y%m%d}{3 if born.year < 2000 else 5}{serial:04d}"
+        check = iin_check_digit(first)
+        if check is not None:
+            return f"{first}{check}"
+        serial += 1
+
+
 def iin_validate(text: str) -> str:
     """The IIN in `text` (spaces ignored) if it is valid; raises InvalidIIN saying why."""
     iin = "".join(str(text).split())

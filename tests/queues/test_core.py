@@ -102,3 +102,11 @@ def test_the_database_refuses_a_second_live_application_whatever_writes_it():
             iin_encrypted="x",
             iin_digest=first.iin_digest,
         )
+
+
+def test_invented_iins_for_demo_and_benchmarks_are_valid_and_distinct():
+    from rgis.personal import iin_invented
+
+    made = [iin_invented(index) for index in range(0, 200_000, 13)]
+    assert len(set(made)) == len(made)
+    assert all(iin_validate(iin) == iin for iin in made)
