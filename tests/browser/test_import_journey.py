@@ -78,6 +78,9 @@ def test_a_planner_imports_an_office_shapefile_end_to_end(offline, portal_url, t
     page.fill("#id_username", "planner")
     page.fill("#id_password", PASSWORD)
     page.get_by_role("button", name="Sign in").click()
+    # A person drops the file once the upload page has loaded (its script handles the drop).
+    page.wait_for_url("**/staff/imports/new/")
+    page.wait_for_load_state("load")
 
     drop_file(page, "[data-drop-zone]", archive)
     # Uploading and inspecting 3,000 features takes a few seconds on a busy machine.
