@@ -15,9 +15,8 @@ from django.db import connections
 # not look signed out because a replica lags), the audit log, and the job queue, whose
 # worker claims rows with SELECT ... FOR UPDATE inside a transaction on the primary.
 PRIMARY_ONLY_APPS = frozenset(
-    # django_cache: the "shared" database cache counts rate limits; a lagging replica would
-    # let a flood through.
-    {"sessions", "auth", "contenttypes", "admin", "staff", "django_tasks_database", "django_cache"}
+    # rgis: the rate-limit counts; a lagging replica would let a flood through.
+    {"sessions", "auth", "contenttypes", "admin", "staff", "django_tasks_database", "rgis"}
 )
 
 

@@ -150,11 +150,6 @@ RGIS_CITY_NAME = _("Taraz")
 # shares (the proxy caches them again in front).
 CACHES = {
     "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
-    # Shared by every process (rate limits): a table made by staff migration 0006.
-    "shared": {
-        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
-        "LOCATION": "rgis_shared_cache",
-    },
     "tiles": {
         # Django's FileBasedCache, culling less often (see rgis/tile_cache.py).
         "BACKEND": "rgis.tile_cache.TileFileCache",

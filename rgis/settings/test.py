@@ -9,7 +9,6 @@ RGIS_BASEMAP_URL = ""
 CACHES = {
     "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
     "tiles": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "tiles"},
-    "shared": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "shared"},
 }
 # Transactional tests empty every table with TRUNCATE between tests; the queue ledger's
 # trigger allows that only on connections that carry this setting (see queues migration 0002).
