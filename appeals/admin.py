@@ -1,27 +1,55 @@
 """Staff keep the appeals' reference data here: departments, categories, the calendar."""
 
+from typing import Any
+
 from django.contrib import admin
+from django.db.models import QuerySet
 from django.http import HttpRequest
 
+from appeals.deadlines import work_calendar_memo
 from appeals.models import CalendarDay, Category, Department, PartnerApiKey
+from appeals.public_selectors import active_categories
+from rgis.memo import ProcessMemo
 from staff.admin import AuditedAdminMixin
 
 
+class MemoClearingAdminMixin:
+    """Reference data remembered per process (rgis.memo): a change here shows at once in
+    this process; the others see it within RGIS_REFERENCE_MEMO_SECONDS."""
+
+    memo: ProcessMemo
+
+    def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
+        super().save_model(request, obj, form, change)  # type: ignore[misc]
+        self.memo.clear_on_commit()
+
+    def delete_model(self, request: HttpRequest, obj: Any) -> None:
+        super().delete_model(request, obj)  # type: ignore[misc]
+        self.memo.clear_on_commit()
+
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet) -> None:
+        super().delete_queryset(request, queryset)  # type: ignore[misc]
+        self.memo.clear_on_commit()
+
+
 @admin.register(Department)
-class DepartmentAdmin(AuditedAdminMixin, admin.ModelAdmin):
+class DepartmentAdmin(MemoClearingAdminMixin, AuditedAdminMixin, admin.ModelAdmin):
+    memo = active_categories
     list_display = ("slug", "name_kk", "name_ru", "email", "is_active")
     search_fields = ("slug", "name_kk", "name_ru", "name_en")
 
 
 @admin.register(Category)
-class CategoryAdmin(AuditedAdminMixin, admin.ModelAdmin):
+class CategoryAdmin(MemoClearingAdminMixin, AuditedAdminMixin, admin.ModelAdmin):
+    memo = active_categories
     list_display = ("slug", "name_kk", "name_ru", "department", "allows_anonymous", "is_active")
     list_filter = ("department", "allows_anonymous", "is_active")
     search_fields = ("slug", "name_kk", "name_ru", "name_en")
 
 
 @admin.register(CalendarDay)
-class CalendarDayAdmin(AuditedAdminMixin, admin.ModelAdmin):
+class CalendarDayAdmin(MemoClearingAdminMixin, AuditedAdminMixin, admin.ModelAdmin):
+    memo = work_calendar_memo
     list_display = ("day", "kind", "note")
     list_filter = ("kind",)
     date_hierarchy = "day"

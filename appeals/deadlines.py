@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from appeals.calendar import WorkCalendar
 from appeals.models import CalendarDay
+from rgis.memo import ProcessMemo
 
 # Art. 76: an answer within 15 working days; an appeal outside the akimat's competence is
 # forwarded within 3 working days; the head may extend the term up to two months.
@@ -15,13 +16,21 @@ FORWARD_WORKING_DAYS = 3
 EXTENSION_MAX_MONTHS = 2
 
 
-def work_calendar() -> WorkCalendar:
-    """The calendar as staff keep it: days off and weekend days made working."""
-    days = CalendarDay.objects.values_list("day", "kind")
+def _work_calendar_read() -> WorkCalendar:
+    days = list(CalendarDay.objects.values_list("day", "kind"))
     return WorkCalendar.from_days(
         (day for day, kind in days if kind == CalendarDay.Kind.DAY_OFF),
         (day for day, kind in days if kind == CalendarDay.Kind.WORKING),
     )
+
+
+# Read for every appeal filed; staff add each year's decree once (the admin clears it).
+work_calendar_memo = ProcessMemo(_work_calendar_read)
+
+
+def work_calendar() -> WorkCalendar:
+    """The calendar as staff keep it: days off and weekend days made working."""
+    return work_calendar_memo.get()
 
 
 def office_closes() -> datetime.time:

@@ -13,6 +13,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from appeals.models import Appeal, AppealEvent, AppealPhoto, Category, Department
+from rgis.memo import ProcessMemo
 
 PUBLIC_FIELDS = (
     "number",
@@ -129,8 +130,16 @@ def appeal_receipt_get(number: str) -> Appeal | None:
     )
 
 
-def categories_grouped() -> list[tuple[Department, list[Category]]]:
-    """Active categories grouped by the department that answers them, in list order."""
+@dataclass(frozen=True)
+class ActiveCategories:
+    """The categories in use, with their departments: by code, and grouped for the form."""
+
+    by_slug: dict[str, Category]
+    groups: list[tuple[Department, list[Category]]]
+
+
+def _active_categories_read() -> ActiveCategories:
+    by_slug: dict[str, Category] = {}
     groups: dict[int, tuple[Department, list[Category]]] = {}
     categories = (
         Category.objects.filter(is_active=True)
@@ -138,12 +147,23 @@ def categories_grouped() -> list[tuple[Department, list[Category]]]:
         .order_by("position", "slug")
     )
     for category in categories:
+        by_slug[category.slug] = category
         groups.setdefault(category.department_id, (category.department, []))[1].append(category)
-    return list(groups.values())
+    return ActiveCategories(by_slug, list(groups.values()))
+
+
+# Read by every filing page and every appeal filed; staff change them a few times a year.
+active_categories = ProcessMemo(_active_categories_read)
+
+
+def categories_grouped() -> list[tuple[Department, list[Category]]]:
+    """Active categories grouped by the department that answers them, in list order."""
+    return active_categories.get().groups
 
 
 def category_active_get(slug: str) -> Category | None:
-    return Category.objects.filter(slug=slug, is_active=True).select_related("department").first()
+    """The category in use with this code (its department read with it); None if none."""
+    return active_categories.get().by_slug.get(slug)
 
 
 def journal_rows(filters: AppealFilters, language: str) -> Iterator[tuple]:

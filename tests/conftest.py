@@ -59,6 +59,16 @@ def _forget_remembered_layers():
 
 
 @pytest.fixture(autouse=True)
+def _forget_remembered_reference_data():
+    """Each test starts without the per-process memory of categories and the calendar."""
+    from rgis.memo import process_memos_clear
+
+    process_memos_clear()
+    yield
+    process_memos_clear()
+
+
+@pytest.fixture(autouse=True)
 def english_outside_requests():
     """Code run outside a request (services, commands, jobs) speaks English in the tests,
     so they can assert its messages; pages and APIs still pick the language of the request

@@ -214,6 +214,10 @@ RGIS_QUEUE_NOTIFY_WITHIN = env_int("RGIS_QUEUE_NOTIFY_WITHIN", 10)
 # Appeals (appeals app): office hours end at this local time; an appeal received later is
 # registered the next working day (АППК art. 64).
 RGIS_APPEALS_OFFICE_CLOSES = os.environ.get("RGIS_APPEALS_OFFICE_CLOSES", "18:30")
+# How long a web process trusts its memory of reference data staff rarely change (appeal
+# categories and departments, the work calendar): a change made in the admin shows at once
+# in the process that made it, in the others within this; 0 reads it for every request.
+RGIS_REFERENCE_MEMO_SECONDS = float(os.environ.get("RGIS_REFERENCE_MEMO_SECONDS", 5))
 # Pins outside this box (west, south, east, north in degrees) are refused: Taraz and around.
 RGIS_APPEALS_BOUNDS = tuple(
     float(value) for value in env_list("RGIS_APPEALS_BOUNDS", "71.15,42.78,71.60,43.05")
