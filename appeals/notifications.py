@@ -75,9 +75,13 @@ def followers_mail_send(appeal: Appeal) -> bool:
     return True
 
 
-def status_change_announce(appeal: Appeal) -> None:
-    """After the commit: e-mail the applicant, if they left an address, and the followers."""
-    if appeal.applicant_email or appeal.followers.exists():
+def status_change_announce(appeal: Appeal, *, followed: bool | None = None) -> None:
+    """After the commit: e-mail the applicant, if they left an address, and the followers.
+
+    `followed`: whether anyone follows the appeal where the caller knows (nobody follows an
+    appeal being filed); None asks the database.
+    """
+    if appeal.applicant_email or (appeal.followers.exists() if followed is None else followed):
         from appeals.tasks import appeal_status_notify_task
 
         job_enqueue_on_commit(appeal_status_notify_task, appeal.pk)

@@ -146,7 +146,8 @@ def appeal_file(
                 status_after=Appeal.Status.REGISTERED,
                 note=str(_("Registered")),
             )
-            status_change_announce(appeal)  # the receipt by e-mail too, if one was left
+            # The receipt by e-mail too, if one was left.
+            status_change_announce(appeal, followed=False)
             if staff is not None:
                 audit_record(
                     actor=staff,  # type: ignore[arg-type]
