@@ -46,6 +46,7 @@ from appeals.places import Place, district_places, place_search
 from appeals.public_forms import AppealFilterForm, FilingForm, FollowForm
 from appeals.public_selectors import (
     appeal_hidden_photo_reasons,
+    appeal_number_by_key,
     appeal_photo_public_get,
     appeal_public_get,
     appeal_receipt_get,
@@ -166,9 +167,9 @@ def appeal_new(request: HttpRequest) -> HttpResponse:
         # A robot filled in the honeypot: it is told "received", and nothing is written.
         return render(request, "appeals/public/received.html")
     key = request.POST.get("idempotency_key", "").strip()[:100]
-    done = Appeal.objects.filter(idempotency_key=key).only("number").first() if key else None
+    done = appeal_number_by_key(key) if key else None
     if done is not None:  # a retry or a double tap after it went through
-        return HttpResponseRedirect(reverse("appeals:receipt", args=[done.number]), status=303)
+        return HttpResponseRedirect(reverse("appeals:receipt", args=[done]), status=303)
     form = FilingForm(request.POST, request.FILES)
     photos = request.FILES.getlist("photos")
     if not form.is_valid():

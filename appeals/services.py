@@ -19,6 +19,7 @@ from appeals.errors import AppealRefusal
 from appeals.models import Appeal, AppealEvent, AppealFollower, AppealPhoto, Category
 from appeals.notifications import status_change_announce
 from appeals.photos import MAX_PHOTOS, photo_clean
+from appeals.public_selectors import appeal_number_by_key
 from appeals.routing import department_for
 from rgis.personal import iin_digest, iin_validate, personal_encrypt
 from staff.services import audit_record, audit_snapshot
@@ -99,10 +100,8 @@ def appeal_file(
 ) -> tuple[Appeal, bool]:
     """Register an appeal at once; (appeal, created). The same key again: the same appeal."""
     key = idempotency_key.strip()[:100] or None
-    if key is not None:
-        existing = Appeal.objects.filter(idempotency_key=key).first()
-        if existing is not None:
-            return existing, False
+    if key is not None and appeal_number_by_key(key) is not None:
+        return Appeal.objects.get(idempotency_key=key), False
     if not category.is_active:
         raise AppealRefusal(_("This category is no longer in use. Pick another one."))
     text = description.strip()
