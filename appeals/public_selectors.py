@@ -6,7 +6,7 @@ with `only()`, so a template cannot reach a private field even by mistake.
 
 import datetime
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.db import connection
 from django.db.models import Case, Prefetch, Q, QuerySet, When
@@ -148,6 +148,9 @@ class ActiveCategories:
 
     by_slug: dict[str, Category]
     groups: list[tuple[Department, list[Category]]]
+    # What pages made of these categories (the form's list in each language), kept with
+    # them: a change of the categories is a new ActiveCategories.
+    rendered: dict[tuple[str, ...], str] = field(default_factory=dict)
 
 
 def _active_categories_read() -> ActiveCategories:
@@ -166,11 +169,6 @@ def _active_categories_read() -> ActiveCategories:
 
 # Read by every filing page and every appeal filed; staff change them a few times a year.
 active_categories = ProcessMemo(_active_categories_read)
-
-
-def categories_grouped() -> list[tuple[Department, list[Category]]]:
-    """Active categories grouped by the department that answers them, in list order."""
-    return active_categories.get().groups
 
 
 def category_active_get(slug: str) -> Category | None:

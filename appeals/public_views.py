@@ -45,6 +45,7 @@ from appeals.photos import MAX_PHOTOS
 from appeals.places import Place, district_places, place_search
 from appeals.public_forms import AppealFilterForm, FilingForm, FollowForm
 from appeals.public_selectors import (
+    active_categories,
     appeal_hidden_photo_reasons,
     appeal_number_by_key,
     appeal_photo_public_get,
@@ -52,7 +53,6 @@ from appeals.public_selectors import (
     appeal_receipt_get,
     appeals_public_filtered,
     appeals_with_timeliness,
-    categories_grouped,
     journal_rows,
 )
 from appeals.services import Applicant, appeal_file, appeal_follow
@@ -127,7 +127,7 @@ def _filing_page(
         "appeals/public/new.html",
         {
             "form": form,
-            "groups": categories_grouped(),
+            "categories": active_categories.get(),
             "selected_category": selected,
             "message": message,
             "places": places or [],

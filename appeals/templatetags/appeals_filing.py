@@ -2,20 +2,31 @@
 
 from django import template
 from django.utils.html import format_html, format_html_join
-from django.utils.safestring import SafeString
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import get_language
 
-from appeals.models import Category, Department
+from appeals.public_selectors import ActiveCategories
 
 register = template.Library()
 
 
 @register.simple_tag
-def category_options(groups: list[tuple[Department, list[Category]]], selected: str) -> SafeString:
+def category_options(categories: ActiveCategories, selected: str) -> SafeString:
     """The <optgroup>s of the category list, one per department, the chosen one selected.
 
-    Built here rather than by a template loop: the loop over every category was a tenth of
-    the filing page's rendering time, on the busiest page of the portal.
+    Made once per language and choice for as long as the categories are remembered
+    (rgis.memo): the loop over every category was the largest part of rendering the
+    filing page, the busiest page of the portal.
     """
+    chosen = selected if selected in categories.by_slug else ""
+    key = ("category_options", get_language() or "", chosen)
+    html = categories.rendered.get(key)
+    if html is None:
+        html = categories.rendered[key] = _options(categories, chosen)
+    return mark_safe(html)  # noqa: S308 (made by format_html below)
+
+
+def _options(categories: ActiveCategories, chosen: str) -> str:
     return format_html_join(
         "\n",
         '<optgroup label="{}">{}</optgroup>',
@@ -29,13 +40,13 @@ def category_options(groups: list[tuple[Department, list[Category]]], selected: 
                         (
                             category.slug,
                             format_html(' data-anonymous="1"') if category.allows_anonymous else "",
-                            format_html(" selected") if category.slug == selected else "",
+                            format_html(" selected") if category.slug == chosen else "",
                             category.name,
                         )
-                        for category in categories
+                        for category in group
                     ),
                 ),
             )
-            for department, categories in groups
+            for department, group in categories.groups
         ),
     )
