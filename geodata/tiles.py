@@ -4,7 +4,7 @@ A tile is cut from the layer's current version by PostGIS (ST_AsMVT). Tiles are 
 version: publishing a new version changes the key, the ETag and the tile URLs (`?v=`), so
 neither this cache nor the proxy's can serve a tile of a superseded version.
 
-Tiles are cached gzip-compressed (cheaply: level 1) and sent as they are to clients that
+Tiles are cached gzip-compressed (cheaply: ISA-L's level 1) and sent as they are to clients that
 accept gzip, which is every browser; others get them decompressed. Which layer version a
 tile comes from is remembered per process for RGIS_TILE_LAYER_MEMO_SECONDS (see
 published_layer_memoised): a layer unpublished or archived stops being served by the app
@@ -21,9 +21,9 @@ from django.db import DEFAULT_DB_ALIAS, connection
 from django.db.utils import OperationalError
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.urls import reverse
-from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
+from isal import igzip
 
 from geodata.models import Layer, LayerVersion
 from geodata.selectors import layer_public_id, published_layer_get, published_layer_memoised
@@ -37,8 +37,10 @@ MAX_ZOOM = 22
 TILE_EXTENT = 4096
 TILE_BUFFER = 64
 CACHE_SECONDS = 7 * 24 * 3600
-# Level 1 makes a tile about a third of its size at a quarter of the default level's cost;
-# higher levels save a few per cent more. The cache and the proxy keep this copy.
+# An uncached tile is compressed while its client waits. ISA-L (isal) makes the same gzip
+# format about three times faster than zlib at the same size (level 1: about a third of
+# the tile; ~60 us instead of ~155 us for a median 15 KB z16 tile). The cache and the
+# proxy keep this copy.
 GZIP_LEVEL = 1
 ACCEPTS_GZIP = re.compile(r"\bgzip\b")  # as Django's GZipMiddleware reads Accept-Encoding
 
@@ -102,25 +104,63 @@ def _published(public_id: str) -> tuple[Layer, LayerVersion]:
         raise Http404(_("No published layer “%(id)s”.") % {"id": public_id}) from None
 
 
-def _pinned_version(request: HttpRequest) -> int | None:
+class TileTooSlow(Exception):
+    """The database did not make the tile within RGIS_TILE_TIMEOUT_MS (or was unreachable)."""
+
+
+def tile_exists(z: int, x: int, y: int) -> bool:
+    return z <= MAX_ZOOM and x < 2**z and y < 2**z
+
+
+def tile_pinned_version(query_value: str) -> int | None:
     """The version id a tile URL names (?v=, from TileJSON), None if none or not a number."""
-    value = request.GET.get("v", "")
-    return int(value) if value.isdecimal() and len(value) < 19 else None
+    return int(query_value) if query_value.isdecimal() and len(query_value) < 19 else None
 
 
 @require_GET
 def tile(request: HttpRequest, public_id: str, z: int, x: int, y: int) -> HttpResponse:
     try:
-        layer, version = published_layer_memoised(public_id, _pinned_version(request))
+        pinned = tile_pinned_version(request.GET.get("v", ""))
+        layer, version = published_layer_memoised(public_id, pinned)
     except Layer.DoesNotExist:
         raise Http404(_("No published layer “%(id)s”.") % {"id": public_id}) from None
-    if z > MAX_ZOOM or x >= 2**z or y >= 2**z:
+    if not tile_exists(z, x, y):
         raise Http404(_("There is no such tile."))
+    try:
+        return tile_response(
+            layer,
+            version,
+            public_id,
+            (z, x, y),
+            if_none_match=request.headers.get("If-None-Match", ""),
+            accept_encoding=request.headers.get("Accept-Encoding", ""),
+        )
+    except TileTooSlow:
+        return tile_too_slow_response()
+
+
+def tile_response(
+    layer: Layer,
+    version: LayerVersion,
+    public_id: str,
+    tile: tuple[int, int, int],
+    *,
+    if_none_match: str,
+    accept_encoding: str,
+) -> HttpResponse:
+    """The answer for an existing tile of a published version: 200 or 304; TileTooSlow.
+
+    Shared by the view above and the lean tile path of rgis.tile_server, which calls it
+    without Django's middleware: the response is complete as it is (no cookies, no
+    language, its own security header).
+    """
+    z, x, y = tile
     etag = f'"{version.pk}-{z}-{x}-{y}"'
     # Weak comparison: the gzip copy (and proxies) hand out the ETag as W/"...".
-    offered = request.headers.get("If-None-Match", "")
-    if etag in {tag.strip().removeprefix("W/") for tag in offered.split(",")}:
-        return _cacheable(HttpResponse(status=304), etag)
+    if etag in {tag.strip().removeprefix("W/") for tag in if_none_match.split(",")}:
+        not_modified = HttpResponse(status=304)
+        del not_modified["Content-Type"]  # a 304 has no body to describe
+        return _cacheable(not_modified, etag)
     if z < layer.min_zoom:
         # Dense layers are not drawn city-wide: an empty tile, not an error.
         return _cacheable(HttpResponse(b"", content_type=MVT_TYPE), etag)
@@ -130,29 +170,33 @@ def tile(request: HttpRequest, public_id: str, z: int, x: int, y: int) -> HttpRe
     if compressed is None:
         try:
             body = tile_render(version, public_id, z, x, y)
-        except OperationalError:
-            too_slow = JsonResponse(
-                {"error": _("The tile took too long to make. Try again in a moment.")},
-                status=503,
-            )
-            too_slow["Retry-After"] = "5"
-            return too_slow
+        except OperationalError as error:
+            raise TileTooSlow from error
         # mtime=0: the same tile gives the same bytes, whenever it was made.
-        compressed = gzip.compress(body, GZIP_LEVEL, mtime=0) if body else b""
+        compressed = igzip.compress(body, GZIP_LEVEL, mtime=0) if body else b""
         cache_entry = (key, compressed)
     if not compressed:
         response = _TileResponse(b"", content_type=MVT_TYPE)
-    elif ACCEPTS_GZIP.search(request.headers.get("Accept-Encoding", "")):
+    elif ACCEPTS_GZIP.search(accept_encoding):
         response = _TileResponse(compressed, content_type=MVT_TYPE)
         response["Content-Encoding"] = "gzip"  # GZipMiddleware leaves it alone
         # Weak, as GZipMiddleware makes it: the gzip and plain copies differ byte for byte.
         etag = f"W/{etag}"
-        patch_vary_headers(response, ("Accept-Encoding",))
+        response["Vary"] = "Accept-Encoding"
     else:
         response = _TileResponse(gzip.decompress(compressed), content_type=MVT_TYPE)
-        patch_vary_headers(response, ("Accept-Encoding",))
+        response["Vary"] = "Accept-Encoding"
     response.cache_entry = cache_entry
     return _cacheable(response, etag)
+
+
+def tile_too_slow_response() -> JsonResponse:
+    """503 with a message in the active language: try again shortly."""
+    too_slow = JsonResponse(
+        {"error": _("The tile took too long to make. Try again in a moment.")}, status=503
+    )
+    too_slow["Retry-After"] = "5"
+    return too_slow
 
 
 class _TileResponse(HttpResponse):
@@ -180,6 +224,7 @@ def _cacheable(response: HttpResponse, etag: str) -> HttpResponse:
     response["ETag"] = etag
     response["Cache-Control"] = f"public, max-age={settings.RGIS_TILE_MAX_AGE}"
     response["Access-Control-Allow-Origin"] = "*"
+    response["X-Content-Type-Options"] = "nosniff"  # as SecurityMiddleware sets it
     return language_independent(response)  # no Vary: Accept-Language from LocaleMiddleware
 
 

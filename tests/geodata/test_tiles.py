@@ -1,38 +1,13 @@
 import gzip
-import math
 import time
 
 import mapbox_vector_tile
 import pytest
 
-from geodata.importing.core import ImportOptions, layer_import
-from geodata.models import Layer
-from geodata.samples import parcel_grid, shapefile_zip
-from geodata.services import layer_get_or_create, plan_get_or_create
+from geodata.samples import parcel_grid
+from tests.geodata.conftest import tile_of, tile_url_at_centre
 
 pytestmark = pytest.mark.django_db
-
-
-def tile_of(lon: float, lat: float, z: int) -> tuple[int, int]:
-    """The XYZ tile holding a point (Web Mercator)."""
-    n = 2**z
-    x = int((lon + 180) / 360 * n)
-    y = int((1 - math.asinh(math.tan(math.radians(lat))) / math.pi) / 2 * n)
-    return x, y
-
-
-@pytest.fixture
-def parcels(tmp_path):
-    plan, _ = plan_get_or_create(slug="pdp-tiles", name_kk="ЕЖЖ", name_ru="ПДП")
-    layer, _ = layer_get_or_create(plan=plan, slug="parcels", kind=Layer.Kind.PARCELS)
-
-    def publish(frame, name):
-        archive = shapefile_zip(frame, tmp_path / name)
-        return layer_import(
-            upload=archive, original_name=name, layer=layer, options=ImportOptions(), user=None
-        )
-
-    return layer, publish
 
 
 def test_a_tile_carries_the_features_and_all_their_attributes(client, parcels):
@@ -102,22 +77,12 @@ def test_archived_plans_are_not_served(client, parcels):
     assert client.get("/tiles/pdp-tiles.parcels.json").status_code == 404
 
 
-def _a_tile_url(client, parcels, frame=None):
-    """Publish the grid, return the URL (with ?v=) of a z15 tile at its centre."""
-    layer, publish = parcels
-    publish(parcel_grid(100) if frame is None else frame, "v1.zip")
-    tilejson = client.get("/tiles/pdp-tiles.parcels.json").json()
-    lon, lat = tilejson["center"][:2]
-    x, y = tile_of(lon, lat, 15)
-    return tilejson["tiles"][0].replace("http://testserver", "").format(z=15, x=x, y=y)
-
-
 def _fids(tile: bytes) -> set[int]:
     return {f["id"] for f in mapbox_vector_tile.decode(tile)["pdp-tiles.parcels"]["features"]}
 
 
 def test_gzip_clients_get_the_stored_gzip_copy_and_others_the_plain_tile(client, parcels):
-    url = _a_tile_url(client, parcels)
+    url = tile_url_at_centre(client, parcels)
 
     made = client.get(url, HTTP_ACCEPT_ENCODING="gzip, deflate, br")  # made, then cached
     cached = client.get(url, HTTP_ACCEPT_ENCODING="gzip")
@@ -141,7 +106,7 @@ def test_gzip_clients_get_the_stored_gzip_copy_and_others_the_plain_tile(client,
 
 
 def test_tiles_do_not_vary_by_language_but_their_error_messages_do(client, parcels):
-    url = _a_tile_url(client, parcels)
+    url = tile_url_at_centre(client, parcels)
 
     for headers in ({"HTTP_ACCEPT_LANGUAGE": "ru-RU,ru;q=0.9"}, {}):
         response = client.get(url, HTTP_ACCEPT_ENCODING="gzip", **headers)
@@ -159,7 +124,7 @@ def test_a_version_published_by_another_process_shows_at_once_through_its_tile_u
     client, parcels, monkeypatch
 ):
     layer, publish = parcels
-    old_url = _a_tile_url(client, parcels)
+    old_url = tile_url_at_centre(client, parcels)
     unpinned = old_url.partition("?")[0]
     assert client.get(unpinned).status_code == 200  # this process now remembers version 1
     # Another process (the import worker) publishes: nothing tells this one.
@@ -190,7 +155,7 @@ def test_an_archived_plan_stops_being_served_within_the_memo_lifetime(
     client, parcels, settings, monkeypatch
 ):
     settings.RGIS_TILE_LAYER_MEMO_SECONDS = 2
-    url = _a_tile_url(client, parcels)
+    url = tile_url_at_centre(client, parcels)
     assert client.get(url).status_code == 200
     layer, _publish = parcels
     layer.plan.status = "archived"
@@ -208,7 +173,7 @@ def test_an_archived_plan_stops_being_served_within_the_memo_lifetime(
 def test_a_tile_is_one_statement_once_its_layer_is_remembered(
     client, parcels, django_assert_num_queries
 ):
-    url = _a_tile_url(client, parcels)
+    url = tile_url_at_centre(client, parcels)
     x, y = url.partition("?")[0].removesuffix(".mvt").split("/")[-2:]
     client.get(url)
     neighbour = url.replace(f"/{x}/{y}.mvt", f"/{int(x) + 1}/{y}.mvt")

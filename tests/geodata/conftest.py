@@ -1,0 +1,42 @@
+"""What the tile tests share: a parcel layer to publish versions of, and tile addresses."""
+
+import math
+
+import pytest
+
+from geodata.importing.core import ImportOptions, layer_import
+from geodata.models import Layer
+from geodata.samples import parcel_grid, shapefile_zip
+from geodata.services import layer_get_or_create, plan_get_or_create
+
+
+def tile_of(lon: float, lat: float, z: int) -> tuple[int, int]:
+    """The XYZ tile holding a point (Web Mercator)."""
+    n = 2**z
+    x = int((lon + 180) / 360 * n)
+    y = int((1 - math.asinh(math.tan(math.radians(lat))) / math.pi) / 2 * n)
+    return x, y
+
+
+@pytest.fixture
+def parcels(tmp_path):
+    plan, _ = plan_get_or_create(slug="pdp-tiles", name_kk="ЕЖЖ", name_ru="ПДП")
+    layer, _ = layer_get_or_create(plan=plan, slug="parcels", kind=Layer.Kind.PARCELS)
+
+    def publish(frame, name):
+        archive = shapefile_zip(frame, tmp_path / name)
+        return layer_import(
+            upload=archive, original_name=name, layer=layer, options=ImportOptions(), user=None
+        )
+
+    return layer, publish
+
+
+def tile_url_at_centre(client, parcels, frame=None):
+    """Publish the grid, return the URL (with ?v=) of a z15 tile at its centre."""
+    layer, publish = parcels
+    publish(parcel_grid(100) if frame is None else frame, "v1.zip")
+    tilejson = client.get("/tiles/pdp-tiles.parcels.json").json()
+    lon, lat = tilejson["center"][:2]
+    x, y = tile_of(lon, lat, 15)
+    return tilejson["tiles"][0].replace("http://testserver", "").format(z=15, x=x, y=y)
