@@ -237,18 +237,7 @@ def gunicorn(database: ScratchDatabase, workdir: Path) -> contextlib.AbstractCon
     that fail; no benchmark asks for a static file.
     """
     port = free_port()
-    static_dir(workdir).mkdir(exist_ok=True)
-    env = {
-        **database.child_env(),
-        "DJANGO_SETTINGS_MODULE": "rgis.settings.production",
-        "SECRET_KEY": secrets.token_urlsafe(50),  # throwaway, for this run only
-        "RGIS_PERSONAL_DATA_KEY": secrets.token_urlsafe(32),
-        "SECURE_SSL_REDIRECT": "0",
-        "ALLOWED_HOSTS": HOST,
-        "RGIS_TILE_CACHE_DIR": str(tile_cache_dir(workdir)),
-        "STATIC_ROOT": str(static_dir(workdir)),
-        "PORT": str(port),
-    }
+    env = {**production_env(database, workdir), "PORT": str(port)}
     command = [
         str(Path(sys.executable).with_name("gunicorn")),
         "--config", str(BASE_DIR / "docker" / "gunicorn.conf.py"),
@@ -257,6 +246,21 @@ def gunicorn(database: ScratchDatabase, workdir: Path) -> contextlib.AbstractCon
     ]  # fmt: skip
     server = Server("gunicorn", command, env=env, cwd=BASE_DIR, log=workdir / "gunicorn.log")
     return running(server, port, "/healthz")
+
+
+def production_env(database: ScratchDatabase, workdir: Path) -> dict[str, str]:
+    """The environment of the app as deployed, on this database, with throwaway secrets."""
+    static_dir(workdir).mkdir(exist_ok=True)
+    return {
+        **database.child_env(),
+        "DJANGO_SETTINGS_MODULE": "rgis.settings.production",
+        "SECRET_KEY": secrets.token_urlsafe(50),  # throwaway, for this run only
+        "RGIS_PERSONAL_DATA_KEY": secrets.token_urlsafe(32),
+        "SECURE_SSL_REDIRECT": "0",
+        "ALLOWED_HOSTS": HOST,
+        "RGIS_TILE_CACHE_DIR": str(tile_cache_dir(workdir)),
+        "STATIC_ROOT": str(static_dir(workdir)),
+    }
 
 
 def tile_cache_dir(workdir: Path) -> Path:

