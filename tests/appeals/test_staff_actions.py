@@ -230,3 +230,13 @@ def test_an_administrator_both_moderates_and_answers(staff_client, abusive):
     act(client, abusive, "answer", {"text": "Вывоз восстановлен."})
     kept = Appeal.objects.get(pk=abusive.pk)
     assert kept.description_hidden and kept.status == "answered"
+
+
+def test_the_actions_warn_that_what_staff_write_is_public(operator, client):
+    appeal = file_appeal()
+    page = operator.get(f"/ru/staff/appeals/{appeal.number}/").content.decode()
+    warning = page.split("data-public-warning>")[1].split("</p>")[0]
+    assert "видны на публичной странице" in warning
+    act(operator, appeal, "take", {"note": "Выехала бригада"})
+    public = client.get(f"/ru/appeals/{appeal.number}/").content.decode()
+    assert "Выехала бригада" in public  # as the warning says
