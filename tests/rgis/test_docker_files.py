@@ -9,7 +9,8 @@ from pathlib import Path
 
 import yaml
 
-DOCKER = Path(__file__).resolve().parents[2] / "docker"
+BASE_DIR = Path(__file__).resolve().parents[2]
+DOCKER = BASE_DIR / "docker"
 
 
 def compose() -> dict:
@@ -55,3 +56,13 @@ def test_the_proxy_limits_uploads_and_caches_tiles():
     assert "client_max_body_size ${RGIS_MAX_UPLOAD_MB}m" in template
     assert re.search(r"location /tiles/ \{[^}]*proxy_cache rgis_tiles", template, re.S)
     assert re.search(r"location /static/", template)
+
+
+def test_an_upload_too_big_for_the_proxy_gets_a_page_in_the_three_languages():
+    template = (DOCKER / "nginx.conf.template").read_text()
+    page = re.search(r"error_page 413 /static/(\S+);", template)
+    assert page is not None
+    html = (BASE_DIR / "rgis" / "static" / page[1]).read_text()
+    for language, words in (("kk", "Файл тым үлкен"), ("ru", "Файл слишком большой")):
+        assert f'lang="{language}"' in html and words in html
+    assert "The file is too large" in html
