@@ -196,6 +196,21 @@ def _gdal_layer(dataset: Dataset) -> str | int | None:
     return None if dataset.format == "shapefile" else dataset.layer
 
 
+def _nulls_restored(column: np.ndarray, dtype: str) -> np.ndarray:
+    """An integer or boolean column as the file has it, when pyogrio read it as floats.
+
+    numpy has no null integer or boolean, so pyogrio reads such a column with empty values
+    as floats with NaN (and says in `dtypes` what the field is). Kept that way, 3 would be
+    stored as 3.0 and a yes/no field as 1.0/0.0, and downloads would type them Real.
+    """
+    if column.dtype.kind != "f" or not (dtype == "bool" or dtype.startswith(("int", "uint"))):
+        return column
+    kind = bool if dtype == "bool" else int
+    restored = np.empty(len(column), dtype=object)
+    restored[:] = [None if value != value else kind(value) for value in column.tolist()]
+    return restored
+
+
 def batches_read(
     dataset: Dataset, *, encoding: str | None, batch_size: int
 ) -> Iterator[tuple[np.ndarray, list[np.ndarray], list[str]]]:
@@ -222,6 +237,10 @@ def batches_read(
             ) from error
         if geometry is None:
             geometry = np.full(len(columns[0]) if columns else 0, None, dtype=object)
+        columns = [
+            _nulls_restored(column, str(dtype))
+            for column, dtype in zip(columns, meta["dtypes"], strict=True)
+        ]
         yield geometry, columns, [str(name) for name in meta["fields"]]
         if len(geometry) < batch_size:
             return

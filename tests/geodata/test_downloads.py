@@ -5,7 +5,9 @@ import json
 import re
 import zipfile
 
+import geopandas as gpd
 import numpy as np
+import pandas as pd
 import pyogrio
 import pytest
 import shapely
@@ -16,7 +18,7 @@ from pyproj.crs import CoordinateOperation
 
 from geodata.downloads import unique_field_names
 from geodata.models import Feature, Layer, LayerVersion, Plan
-from geodata.samples import parcel_grid, shapefile_zip
+from geodata.samples import TARAZ_GK12, parcel_grid, shapefile_zip
 from geodata.services import layer_get_or_create, plan_get_or_create
 from tests.geodata.files import feature, file_import, geojson_write, layer_create, square
 
@@ -472,3 +474,35 @@ def test_the_download_section_is_translated(client, parcels):
     page = client.get("/ru/plans/pdp-aulie-ata/parcels/v1/").content.decode()
 
     assert "WGS 84, градусы (EPSG:4326)" in page
+
+
+def test_whole_numbers_and_yes_no_fields_with_empty_values_stay_what_they_are(client, tmp_path):
+    """A GeoPackage's integer and boolean fields with empty values: not turned into floats."""
+    x, y = TARAZ_GK12
+    frame = gpd.GeoDataFrame(
+        {
+            "FLOORS": pd.array([2, None, 5], dtype="Int64"),
+            "PRIVATE": pd.array([True, None, False], dtype="boolean"),
+        },
+        geometry=[shapely.box(x + n * 50, y, x + n * 50 + 40, y + 40) for n in range(3)],
+        crs="EPSG:28412",
+    )
+    upload = tmp_path / "buildings.gpkg"
+    frame.to_file(upload, driver="GPKG", engine="pyogrio")
+    layer = layer_create(layer="buildings")
+    file_import(upload, layer)
+
+    stored = sorted(
+        (feature.attributes for feature in Feature.objects.filter(version__layer=layer)),
+        key=lambda attributes: attributes["FLOORS"] or 0,
+    )
+    # As JSON text: 2 == 2.0 and True == 1.0 in Python, not in the stored document.
+    assert [json.dumps(attributes) for attributes in stored] == [
+        '{"FLOORS": null, "PRIVATE": null}',
+        '{"FLOORS": 2, "PRIVATE": true}',
+        '{"FLOORS": 5, "PRIVATE": false}',
+    ]
+    path = tmp_path / "download.gpkg"
+    url = f"/en/plans/{layer.plan.slug}/{layer.slug}/v1/download/gpkg/"
+    assert _download(client, url, path).status_code == 200
+    assert pyogrio.read_info(path)["dtypes"][0] == "int64"
