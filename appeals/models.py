@@ -5,6 +5,7 @@ Appeal's applicant_* fields, shown to staff who handle appeals, never on public 
 """
 
 import datetime
+import secrets
 
 from django.conf import settings
 from django.contrib.gis.db import models
@@ -223,12 +224,22 @@ class AppealEvent(models.Model):
         return f"{self.appeal_id} {self.status_before}->{self.status_after}"
 
 
+def follower_token() -> str:
+    return secrets.token_urlsafe(24)
+
+
 class AppealFollower(models.Model):
-    """Someone who follows an appeal (instead of filing a duplicate) to hear of its answer."""
+    """Someone who follows an appeal (instead of filing a duplicate) to hear of its answer.
+
+    Mails go only to a confirmed address: whoever typed it must open the link sent there
+    (`token`), so nobody can sign someone else up. The same link stops the following.
+    """
 
     appeal = models.ForeignKey(Appeal, on_delete=models.CASCADE, related_name="followers")
     email = models.EmailField(_("e-mail"))
     created_at = models.DateTimeField(auto_now_add=True)
+    token = models.CharField(max_length=40, unique=True, default=follower_token, editable=False)
+    confirmed_at = models.DateTimeField(_("confirmed"), null=True, blank=True)
 
     class Meta:
         constraints = [

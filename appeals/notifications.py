@@ -10,7 +10,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from appeals.models import Appeal
+from appeals.models import Appeal, AppealFollower
 from rgis.jobs import job_enqueue_on_commit
 
 MAIL_LANGUAGES = ("kk", "ru")
@@ -33,46 +33,69 @@ def appeal_status_mail_send(appeal_id: int) -> bool:
     followers_told = followers_mail_send(appeal)
     if not appeal.applicant_email:
         return followers_told
+    subject, body = _in_mail_languages(
+        "appeals/email/status_change.txt",
+        {"appeal": appeal, "link": lambda: appeal_link(appeal.number)},
+    )
+    EmailMessage(subject=subject, body=body, to=[appeal.applicant_email]).send()
+    return True
+
+
+def follower_link(follower: AppealFollower) -> str:
+    """The follower's own page: confirm the address, or stop following."""
+    path = reverse("appeals:follower", args=[follower.appeal.number, follower.token])
+    return str(getattr(settings, "RGIS_PUBLIC_URL", "")).rstrip("/") + path
+
+
+def _in_mail_languages(template: str, context: dict) -> tuple[str, str]:
+    """(subject, body) of a mail in Kazakh, then Russian.
+
+    The template engine calls a callable in the context while its language is active:
+    links given as `lambda: ...` lead the Kazakh part to /kk/ pages, the Russian to /ru/.
+    """
     subjects, bodies = [], []
     for language in MAIL_LANGUAGES:
         with translation.override(language):
-            subjects.append(_("Appeal %(number)s") % {"number": appeal.number})
-            bodies.append(
-                render_to_string(
-                    "appeals/email/status_change.txt",
-                    {"appeal": appeal, "link": appeal_link(appeal.number)},
-                ).strip()
-            )
-    EmailMessage(
-        subject=" / ".join(dict.fromkeys(subjects)),
-        body="\n\n----------\n\n".join(bodies),
-        to=[appeal.applicant_email],
-    ).send()
-    return True
+            subjects.append(_("Appeal %(number)s") % {"number": context["appeal"].number})
+            bodies.append(render_to_string(template, context).strip())
+    return " / ".join(dict.fromkeys(subjects)), "\n\n----------\n\n".join(bodies)
 
 
 def followers_mail_send(appeal: Appeal) -> bool:
-    """Tell each follower (one mail each: no one sees another's address); False if none."""
-    emails = list(appeal.followers.values_list("email", flat=True))
-    if not emails:
+    """Tell each confirmed follower (one mail each, with its own link); False if none."""
+    followers = list(appeal.followers.filter(confirmed_at__isnull=False))
+    for follower in followers:
+        follower.appeal = appeal
+        subject, body = _in_mail_languages(
+            "appeals/public/email/follower_status_change.txt",
+            {
+                "appeal": appeal,
+                "link": lambda: appeal_link(appeal.number),
+                "stop_link": lambda follower=follower: follower_link(follower),
+            },
+        )
+        EmailMessage(subject=subject, body=body, to=[follower.email]).send()
+    return bool(followers)
+
+
+def follower_confirmation_mail_send(follower_id: int) -> bool:
+    """Ask whoever reads the address to confirm the following; False if it is gone."""
+    follower = AppealFollower.objects.select_related("appeal").filter(pk=follower_id).first()
+    if follower is None or follower.confirmed_at is not None:
         return False
-    subjects, bodies = [], []
-    for language in MAIL_LANGUAGES:
-        with translation.override(language):
-            subjects.append(_("Appeal %(number)s") % {"number": appeal.number})
-            bodies.append(
-                render_to_string(
-                    "appeals/public/email/follower_status_change.txt",
-                    {"appeal": appeal, "link": appeal_link(appeal.number)},
-                ).strip()
-            )
-    for email in emails:
-        EmailMessage(
-            subject=" / ".join(dict.fromkeys(subjects)),
-            body="\n\n----------\n\n".join(bodies),
-            to=[email],
-        ).send()
+    subject, body = _in_mail_languages(
+        "appeals/public/email/follower_confirm.txt",
+        {"appeal": follower.appeal, "link": lambda: follower_link(follower)},
+    )
+    EmailMessage(subject=subject, body=body, to=[follower.email]).send()
     return True
+
+
+def follower_confirmation_announce(follower: AppealFollower) -> None:
+    """After the commit: the letter with the confirmation link."""
+    from appeals.tasks import follower_confirm_task
+
+    job_enqueue_on_commit(follower_confirm_task, follower.pk)
 
 
 def status_change_announce(appeal: Appeal, *, followed: bool | None = None) -> None:
@@ -81,7 +104,9 @@ def status_change_announce(appeal: Appeal, *, followed: bool | None = None) -> N
     `followed`: whether anyone follows the appeal where the caller knows (nobody follows an
     appeal being filed); None asks the database.
     """
-    if appeal.applicant_email or (appeal.followers.exists() if followed is None else followed):
+    if followed is None:
+        followed = appeal.followers.filter(confirmed_at__isnull=False).exists()
+    if appeal.applicant_email or followed:
         from appeals.tasks import appeal_status_notify_task
 
         job_enqueue_on_commit(appeal_status_notify_task, appeal.pk)

@@ -14,5 +14,6 @@ urlpatterns = [
     path("<str:number>/", public_views.appeal_detail, name="detail"),
     path("<str:number>/receipt/", public_views.appeal_receipt, name="receipt"),
     path("<str:number>/follow/", public_views.appeal_follow_page, name="follow"),
+    path("<str:number>/follow/<str:token>/", public_views.appeal_follower_page, name="follower"),
     path("<str:number>/photos/<int:photo_id>/", public_views.appeal_photo, name="photo"),
 ]

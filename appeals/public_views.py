@@ -55,7 +55,14 @@ from appeals.public_selectors import (
     appeals_with_timeliness,
     journal_rows,
 )
-from appeals.services import Applicant, appeal_file, appeal_follow
+from appeals.services import (
+    Applicant,
+    appeal_file,
+    appeal_follow,
+    follower_by_token,
+    follower_confirm,
+    follower_stop,
+)
 from rgis.personal import InvalidIIN
 from rgis.ratelimit import client_id, rate_count
 from staff.roles import role_titles
@@ -296,7 +303,7 @@ def appeal_follow_page(request: HttpRequest, number: str) -> HttpResponse:
     if appeal is None:
         raise Http404("No such appeal")
     form = FollowForm(request.POST or None)
-    message, status, done = "", 200, False
+    message, status, done, confirmed = "", 200, False, False
     if request.method == "POST":
         if not form.is_valid():
             status = 400
@@ -304,8 +311,8 @@ def appeal_follow_page(request: HttpRequest, number: str) -> HttpResponse:
             message, status = _rate_message(retry_at), 429
         else:
             try:
-                appeal_follow(appeal=appeal, email=form.cleaned_data["email"])
-                done = True
+                follower, _created = appeal_follow(appeal=appeal, email=form.cleaned_data["email"])
+                done, confirmed = True, follower.confirmed_at is not None
             except AppealRefusal as refusal:
                 message, status = str(refusal), 400
     return render(
@@ -316,9 +323,35 @@ def appeal_follow_page(request: HttpRequest, number: str) -> HttpResponse:
             "appeal": appeal,
             "form": FollowForm() if done else form,
             "done": done,
+            "confirmed": confirmed,
             "message": message,
         },
         status=status,
+    )
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def appeal_follower_page(request: HttpRequest, number: str, token: str) -> HttpResponse:
+    """The link in a follower's letters: confirm the address (POST), or stop following.
+
+    Opening the link only shows a button: mail scanners that open every link in a letter
+    must not confirm, nor stop, anything.
+    """
+    follower = follower_by_token(number, token)
+    if follower is None:
+        return render(request, "appeals/public/follower.html", {"number": number}, status=404)
+    stopped = False
+    if request.method == "POST":
+        if request.POST.get("action") == "stop":
+            follower_stop(follower)
+            stopped = True
+        else:
+            follower_confirm(follower)
+    return render(
+        request,
+        "appeals/public/follower.html",
+        {"number": number, "follower": None if stopped else follower, "stopped": stopped},
     )
 
 

@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from appeals.deadlines import appeal_terms
 from appeals.errors import AppealRefusal
 from appeals.models import Appeal, AppealEvent, AppealFollower, AppealPhoto, Category
-from appeals.notifications import status_change_announce
+from appeals.notifications import follower_confirmation_announce, status_change_announce
 from appeals.photos import MAX_PHOTOS, photo_clean
 from appeals.public_selectors import appeal_number_by_key
 from appeals.routing import department_for
@@ -176,4 +176,30 @@ def appeal_follow(*, appeal: Appeal, email: str) -> tuple[AppealFollower, bool]:
     if appeal.status == Appeal.Status.CLOSED:
         raise AppealRefusal(_("This appeal is closed: there will be no more news of it."))
     # get_or_create retries the read when a concurrent insert wins the unique constraint.
-    return AppealFollower.objects.get_or_create(appeal=appeal, email=address)
+    follower, created = AppealFollower.objects.get_or_create(appeal=appeal, email=address)
+    if follower.confirmed_at is None:
+        # Asked again before confirming (the letter lost, or in spam): send it again. The
+        # follow form's rate limit per client bounds how many letters anyone can cause.
+        follower_confirmation_announce(follower)
+    return follower, created
+
+
+def follower_by_token(number: str, token: str) -> AppealFollower | None:
+    return (
+        AppealFollower.objects.select_related("appeal")
+        .filter(appeal__number=number, token=token)
+        .first()
+    )
+
+
+def follower_confirm(follower: AppealFollower) -> AppealFollower:
+    """The address is confirmed: status mails go there from now on (idempotent)."""
+    if follower.confirmed_at is None:
+        follower.confirmed_at = timezone.now()
+        follower.save(update_fields=["confirmed_at"])
+    return follower
+
+
+def follower_stop(follower: AppealFollower) -> None:
+    """No more mails about this appeal to this address; the address is forgotten."""
+    follower.delete()

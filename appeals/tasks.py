@@ -9,3 +9,9 @@ from appeals import notifications
 def appeal_status_notify_task(appeal_id: int) -> bool:
     """E-mail the applicant the appeal's new status (if they left an address)."""
     return notifications.appeal_status_mail_send(appeal_id)
+
+
+@task(queue_name="notifications")
+def follower_confirm_task(follower_id: int) -> bool:
+    """E-mail the link that confirms a follower's address."""
+    return notifications.follower_confirmation_mail_send(follower_id)

@@ -28,7 +28,7 @@ from django.utils import translation
 from appeals.models import Appeal, AppealFollower, AppealPhoto
 from appeals.nearby import NearbyAppeal
 from appeals.processing import appeal_answer, appeal_extend, appeal_status_set
-from appeals.services import Applicant, appeal_file, appeal_follow
+from appeals.services import Applicant, appeal_file, appeal_follow, follower_confirm
 from tests.appeals.public_seed import category, jpeg
 from tests.factories import StaffUserFactory
 from tests.queues.factories import iin_make
@@ -142,7 +142,7 @@ def seed_appeals() -> AppealSeed:
     appeal_answer(appeal=appeals[1], text="Отремонтировано", actor=operator)
     appeal_status_set(appeal=appeals[1], status="closed", actor=operator)
     for email in FOLLOWERS:
-        appeal_follow(appeal=appeals[0], email=email)
+        follower_confirm(appeal_follow(appeal=appeals[0], email=email)[0])
     hidden = appeals[0].photos.first()
     AppealPhoto.objects.filter(pk=hidden.pk).update(is_hidden=True, hidden_reason="лицо")
     return AppealSeed(appeals=appeals, photos=list(AppealPhoto.objects.order_by("pk")))
@@ -155,6 +155,7 @@ def _values(seed: AppealSeed) -> dict[str, list[str]]:
         "photo_id": [str(p.pk) for p in seed.photos],
         "code": ["lighting", "safety"],
         "slug": ["lighting"],
+        "token": list(AppealFollower.objects.values_list("token", flat=True)),
         "_str": numbers[:2],
     }
 
@@ -257,6 +258,7 @@ def test_no_public_page_or_api_shows_who_filed_or_follows_an_appeal(client, scan
     assert {
         "appeals:list", "appeals:detail", "appeals:receipt", "appeals:journal",
         "appeals:journal_csv", "appeals:dashboard", "appeals:photo", "appeals:follow",
+        "appeals:follower",
         "appeals:new", "appeals_api:nearby", "appeals_api:map", "appeals_api:places", "home",
     } <= seen  # fmt: skip
     for appeal in seed.appeals:

@@ -1,6 +1,8 @@
 """ "Is it one of these?": open appeals of the category within 250 m, by the API and as a
 step of the page without JavaScript; following one instead, and the follower's e-mails."""
 
+import re
+
 import pytest
 from django.contrib.gis.geos import Point
 from django.core import mail
@@ -90,16 +92,33 @@ def test_nothing_nearby_files_at_once(client):
     assert client.post("/en/appeals/new/", filing_data()).status_code == 303
 
 
+def _answer(staff_client, appeal, text, django_capture_on_commit_callbacks, run_jobs):
+    _client, operator = staff_client("appeals_operator")
+    with django_capture_on_commit_callbacks(execute=True):
+        appeal_answer(appeal=appeal, text=text, actor=operator)
+    run_jobs()
+
+
+def _link_in(message) -> str:
+    """The path of the Kazakh part's link to the follower's page (after RGIS_PUBLIC_URL)."""
+    found = re.search(r"(/kk/appeals/\S+/follow/\S+/)", message.body)
+    assert found, message.body
+    return found[1]
+
+
 def test_following_instead_of_filing_and_hearing_of_the_answer(
     client, staff_client, run_jobs, django_capture_on_commit_callbacks
 ):
     existing = appeal_filed(lat=INSIDE)
-    response = client.post(
-        f"/en/appeals/{existing.number}/follow/", {"email": "Neighbour@Example.kz"}
-    )
+    run_jobs()
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            f"/en/appeals/{existing.number}/follow/", {"email": "Neighbour@Example.kz"}
+        )
     page = response.content.decode()
     assert response.status_code == 200
-    assert f"You follow appeal {existing.number}" in page
+    assert "We sent a letter to that address. Open the link in it to confirm" in page
     assert "neighbour@example.kz" not in page.lower()  # never written back
     assert AppealFollower.objects.get().email == "neighbour@example.kz"
     # Twice is once.
@@ -108,20 +127,55 @@ def test_following_instead_of_filing_and_hearing_of_the_answer(
     assert Appeal.objects.count() == 1
 
     run_jobs()
+    (letter,) = [m for m in mail.outbox if m.to == ["neighbour@example.kz"]]
+    assert existing.number in letter.body
+    link = _link_in(letter)
+    assert link.replace("/kk/", "/ru/") in letter.body  # each language's part to its pages
+    # Opening the link (as a mail scanner does) confirms nothing: a button does.
+    shown = client.get(link.replace("/kk/", "/en/")).content.decode()
+    assert ">Confirm</button>" in shown
+    assert AppealFollower.objects.get().confirmed_at is None
+    confirmed = client.post(link.replace("/kk/", "/en/"), {"action": "confirm"})
+    assert f"You follow appeal {existing.number}" in confirmed.content.decode()
+
     mail.outbox.clear()
-    _client, operator = staff_client("appeals_operator")
-    with django_capture_on_commit_callbacks(execute=True):
-        appeal_answer(appeal=existing, text="Фонарь заменён 12 марта", actor=operator)
-    run_jobs()
+    _answer(
+        staff_client,
+        existing,
+        "Фонарь заменён 12 марта",
+        django_capture_on_commit_callbacks,
+        run_jobs,
+    )
     to_follower = [m for m in mail.outbox if m.to == ["neighbour@example.kz"]]
     assert len(to_follower) == 1
     assert existing.number in to_follower[0].body
     assert "Фонарь заменён 12 марта" in to_follower[0].body
+    assert _link_in(to_follower[0]) == link  # the way to stop following
     # The follower's mail names nobody: not the applicant, nor the other addressees.
     assert existing.applicant_name.split()[0] not in to_follower[0].body
     assert existing.applicant_email not in to_follower[0].body
     to_applicant = [m for m in mail.outbox if m.to == [existing.applicant_email]]
     assert len(to_applicant) == 1 and "neighbour" not in str(to_applicant[0].message())
+
+    stopped = client.post(link.replace("/kk/", "/en/"), {"action": "stop"})
+    assert "You no longer follow appeal" in stopped.content.decode()
+    assert not AppealFollower.objects.exists()
+    assert client.get(link).status_code == 404
+
+
+def test_an_address_nobody_confirmed_gets_no_news_of_the_appeal(
+    client, staff_client, run_jobs, django_capture_on_commit_callbacks
+):
+    existing = appeal_filed(lat=INSIDE)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(f"/en/appeals/{existing.number}/follow/", {"email": "victim@example.kz"})
+    run_jobs()
+    assert len([m for m in mail.outbox if m.to == ["victim@example.kz"]]) == 1  # the question
+
+    mail.outbox.clear()
+    _answer(staff_client, existing, "Сделано", django_capture_on_commit_callbacks, run_jobs)
+
+    assert [m for m in mail.outbox if m.to == ["victim@example.kz"]] == []
 
 
 def test_a_wrong_email_or_a_closed_appeal_cannot_be_followed(client, staff_client):
