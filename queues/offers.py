@@ -29,6 +29,7 @@ from parcels.services import parcel_status_set
 from queues.errors import QueueRefusal
 from queues.ledger import ledger_append, timestamp_text
 from queues.models import Application, LedgerEntry, LotDraw, Offer, Queue
+from queues.removals import application_remove
 from queues.selectors import application_head, application_next_after
 from queues.services import (
     SYSTEM_ACTOR,
@@ -42,6 +43,8 @@ from queues.tasks import queue_moved_announce, status_change_announce
 from staff.services import audit_snapshot
 
 EXPIRY_ACTOR = "queue_offers_expire"
+# The removal reason seeded by migration 0002 for "received a plot".
+PLOT_RECEIVED = "plot-received"
 
 
 def parcel_lock_offerable(*, queue: Queue, parcel: Parcel) -> Parcel:
@@ -178,6 +181,16 @@ def offer_accept(*, offer: Offer, actor: Actor) -> Application:
             raise QueueRefusal(
                 _("Verify the applicant's documents before recording the allocation.")
             )
+        received = _plot_received_before(application)
+        if received is not None:
+            raise QueueRefusal(
+                _(
+                    "This person has already received a plot for this purpose (application "
+                    "%(number)s, %(queue)s): a plot is given once in a lifetime. Record the "
+                    "refusal of this offer."
+                )
+                % {"number": received.number, "queue": received.queue.name}
+            )
         before = audit_snapshot(application)
         application.status = Application.Status.ALLOCATED
         application.parcel = parcel
@@ -206,8 +219,45 @@ def offer_accept(*, offer: Offer, actor: Actor) -> Application:
             after={**audit_snapshot(application), "offer": audit_snapshot(locked_offer)},
         )
         status_change_announce(application)
+        _other_applications_removed(application, actor)
     offer.status = locked_offer.status
     return application
+
+
+def _plot_received_before(application: Application) -> Application | None:
+    """The person's allocated application for the same purpose, in any queue, if any."""
+    return (
+        Application.objects.select_related("queue")
+        .filter(
+            iin_digest=application.iin_digest,
+            purpose_id=application.purpose_id,
+            status=Application.Status.ALLOCATED,
+        )
+        .exclude(pk=application.pk)
+        .first()
+    )
+
+
+def _other_applications_removed(application: Application, actor: Actor) -> None:
+    """A plot is given once in a lifetime per purpose (Land Code art. 9): the person's
+    other waiting applications for it, in other settlements' queues, leave those queues
+    with the reason "received a plot", each in its own queue's ledger."""
+    others = (
+        Application.objects.filter(
+            iin_digest=application.iin_digest,
+            purpose_id=application.purpose_id,
+            status=Application.Status.WAITING,
+        )
+        .exclude(pk=application.pk)
+        .order_by("queue_id")
+    )
+    for other in others:
+        application_remove(
+            application=other,
+            reason=PLOT_RECEIVED,
+            actor=actor,
+            note=f"plot allocated under application {application.number}",
+        )
 
 
 def _offer_close(

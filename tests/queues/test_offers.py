@@ -11,7 +11,7 @@ from queues.selectors import application_position
 from queues.services import application_verify
 from staff.models import AuditEntry
 from tests.factories import StaffUserFactory
-from tests.queues.factories import ParcelFactory, applications_register
+from tests.queues.factories import ParcelFactory, applications_register, iin_make
 
 pytestmark = pytest.mark.django_db
 
@@ -200,3 +200,58 @@ def test_the_expiry_job_closes_due_offers(queue, run_jobs):
     offer.refresh_from_db()
     assert offer.status == Offer.Status.EXPIRED
     assert LedgerEntry.objects.filter(event="expired").count() == 1
+
+
+def _same_person_in(queue_slug: str, settlement_name: str, iin: str, purpose: str = "izhs"):
+    """The person's application in another settlement's queue (for `purpose`)."""
+    from parcels.models import LandPurpose
+    from queues.services import application_register
+    from tests.factories import QueueFactory, SettlementFactory
+
+    other_queue = QueueFactory(
+        slug=queue_slug,
+        settlement=SettlementFactory(slug=queue_slug, name_ru=settlement_name),
+        purpose=LandPurpose.objects.get(code=purpose),
+    )
+    return application_register(queue=other_queue, full_name="Тестов Заявитель 0", iin=iin)
+
+
+def test_a_plot_once_in_a_lifetime_takes_the_person_off_their_other_queues_for_it(queue, officer):
+    [first] = applications_register(queue, 1)
+    iin = iin_make(1)
+    elsewhere = _same_person_in("shu-izhs", "Шу", iin)
+    gardening = _same_person_in("taraz-gardening", "Тараз-сады", iin, purpose="gardening")
+    offer = offer_to_head(queue=queue, parcel=ParcelFactory(), actor=officer)
+    application_verify(application=first, actor=officer)
+
+    offer_accept(offer=offer, actor=officer)
+
+    elsewhere.refresh_from_db()
+    gardening.refresh_from_db()
+    assert elsewhere.status == Application.Status.REMOVED
+    assert elsewhere.removal_reason.code == "plot-received"
+    removed = _events(elsewhere.queue)[-1]
+    assert (removed.event, removed.application_number) == ("removed", elsewhere.number)
+    assert removed.details["reason"] == "plot-received"
+    assert gardening.status == Application.Status.WAITING  # another purpose: still waiting
+
+
+def test_a_second_plot_for_the_same_purpose_cannot_be_accepted(queue, officer):
+    [first] = applications_register(queue, 1)
+    elsewhere = _same_person_in("shu-izhs", "Шу", iin_make(1))
+    offers = [
+        offer_to_head(queue=queue, parcel=ParcelFactory(), actor=officer),
+        offer_to_head(
+            queue=elsewhere.queue,
+            parcel=ParcelFactory(settlement=elsewhere.queue.settlement),
+            actor=officer,
+        ),
+    ]
+    application_verify(application=first, actor=officer)
+    application_verify(application=elsewhere, actor=officer)
+    offer_accept(offer=offers[0], actor=officer)
+
+    with pytest.raises(QueueRefusal, match="already received a plot for this purpose"):
+        offer_accept(offer=offers[1], actor=officer)
+    elsewhere.refresh_from_db()
+    assert elsewhere.status == Application.Status.OFFERED
