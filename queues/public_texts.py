@@ -115,7 +115,9 @@ def wait_text(wait: RoundedWait) -> str:
             "months no plot was allocated, so there is no upper bound."
         ) % {"low": low}
     high = count_text(wait.longest, wait.decimals)
-    count = math.ceil(wait.longest)
+    # A number shown with a decimal takes, in Russian and English, the form 2 takes
+    # ("4,5 года", "4.5 years"); whole numbers take their own ("5 лет").
+    count = 2 if wait.decimals else math.ceil(wait.longest)
     if wait.unit == "months":
         if wait.shortest == wait.longest:
             return ngettext(

@@ -8,9 +8,9 @@ from django.core.cache import cache
 from django.utils import timezone, translation
 
 from queues import public_views
-from queues.history import PositionChange
+from queues.history import PositionChange, RoundedWait
 from queues.public_selectors import queue_waiting_page
-from queues.public_texts import change_parts
+from queues.public_texts import change_parts, wait_text
 from queues.selectors import application_position
 from tests.queues.factories import applications_register
 from tests.queues.public_seed import PEOPLE, seed_public_queues
@@ -239,3 +239,17 @@ def test_numbers_use_the_languages_thousand_separator():
         assert change_parts(change)[0].startswith("1\xa0012")
     with translation.override("en"):
         assert change_parts(change)[0] == "1,012 got a plot"
+
+
+@pytest.mark.parametrize(
+    ("wait", "expected"),
+    [
+        (RoundedWait("years", 3.5, 4.5, 1), "примерно через 3,5–4,5 года"),
+        (RoundedWait("years", 5, 7, 0), "примерно через 5–7 лет"),
+        (RoundedWait("years", 2.1, 2.1, 1), "примерно через 2,1 года"),
+        (RoundedWait("months", 5, 5, 0), "примерно через 5 месяцев"),
+    ],
+)
+def test_the_wait_takes_the_russian_form_its_number_is_shown_with(wait, expected):
+    with translation.override("ru"):
+        assert expected in wait_text(wait)
