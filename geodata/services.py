@@ -8,6 +8,7 @@ from django.db import transaction
 
 from geodata.models import District, Layer, Plan
 from rgis.errors import refusal_from
+from rgis.mapshell import home_map_forget
 from staff.services import audit_record, audit_snapshot
 
 
@@ -28,6 +29,7 @@ def district_upsert(
         district.source = source
         district.full_clean()
         district.save()
+        home_map_forget()
     return district, created
 
 
@@ -56,6 +58,7 @@ def layer_style_set(
             before=before,
             after=audit_snapshot(layer),
         )
+        home_map_forget()
     return layer
 
 

@@ -15,10 +15,13 @@ import xyzservices
 from branca.element import Figure, MacroElement
 from django.conf import settings
 from django.core.cache import cache
+from django.utils import translation
 from django.utils.functional import Promise
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from jinja2 import Template
+
+from rgis.memo import ProcessMemo
 
 # The groups the switcher always shows, in order. Published plans come first, a group
 # each (their layers name the group); "plans" stands in while none is published.
@@ -171,23 +174,56 @@ def home_map_render() -> RenderedMap:
     """The home map for the active language, rebuilt only when a layer's data changed.
 
     folium compiles its templates on every build (tens of milliseconds); the cache keeps
-    the home page cheap on every web process.
+    the home page cheap on every web process. Which layers there are and their revisions
+    (five queries, most of the page's time) are remembered per process and language for
+    RGIS_REFERENCE_MEMO_SECONDS (see home_map_forget for the process that changes them).
     """
-    key_parts = [
-        get_language() or "",
-        settings.RGIS_BASEMAP_URL,
-        settings.RGIS_BASEMAP_ATTRIBUTION,
-        repr(settings.RGIS_MAP_CENTER),
-        str(settings.RGIS_MAP_ZOOM),
-    ]
-    layers = registered_layers()
-    key_parts += [f"{layer.key}={layer.revision()}" for layer in layers]
-    key = "home-map:" + hashlib.sha256("|".join(key_parts).encode()).hexdigest()
+    language = get_language() or settings.LANGUAGE_CODE
+    memo = _home_map_memos.get(language)
+    if memo is None:
+        memo = _home_map_memos.setdefault(
+            language, ProcessMemo(lambda: _home_map_key_read(language))
+        )
+    layers, key = memo.get()
     rendered = cache.get(key)
     if rendered is None:
         rendered = _home_map_build(layers)
         cache.set(key, rendered, timeout=24 * 3600)
     return rendered
+
+
+_home_map_memos: dict[str, ProcessMemo[tuple[list[MapLayer], str]]] = {}
+
+
+def _home_map_key_read(language: str) -> tuple[list[MapLayer], str]:
+    """The home map's layers in `language` and the cache key of the map they make."""
+    with translation.override(language):
+        key_parts = [
+            language,
+            settings.RGIS_BASEMAP_URL,
+            settings.RGIS_BASEMAP_ATTRIBUTION,
+            repr(settings.RGIS_MAP_CENTER),
+            str(settings.RGIS_MAP_ZOOM),
+        ]
+        layers = registered_layers()
+        revisions: dict[Callable[[], str], str] = {}  # parcels' two layers share theirs
+        for layer in layers:
+            if layer.revision not in revisions:
+                revisions[layer.revision] = layer.revision()
+            key_parts.append(f"{layer.key}={revisions[layer.revision]}")
+    return layers, "home-map:" + hashlib.sha256("|".join(key_parts).encode()).hexdigest()
+
+
+def home_map_forget() -> None:
+    """This process reads the home map's layers again: now, and after the transaction.
+
+    For the services that publish a layer, change a plan, a parcel or a district (the
+    second clear undoes a read made by another request before the commit); other
+    processes see the change within RGIS_REFERENCE_MEMO_SECONDS.
+    """
+    for memo in list(_home_map_memos.values()):
+        memo.clear()
+        memo.clear_on_commit()
 
 
 def _home_map_build(layers: list[MapLayer]) -> RenderedMap:

@@ -40,6 +40,7 @@ from geodata.importing.geometry import GeometryCounts, geometries_prepare
 from geodata.importing.sources import Dataset, batches_read, dataset_find, dataset_info
 from geodata.models import Layer, LayerVersion
 from geodata.selectors import published_layer_memo_clear
+from rgis.mapshell import home_map_forget
 from staff.services import audit_record
 
 PREVIEW_FEATURES = 50
@@ -413,6 +414,7 @@ def layer_import(
             # remembered the old one. Other processes see it within the memo's lifetime.
             published_layer_memo_clear()
             transaction.on_commit(published_layer_memo_clear)
+            home_map_forget()
             report = {
                 "version": version.number,
                 "version_id": version.pk,

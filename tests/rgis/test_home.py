@@ -1,7 +1,9 @@
 import json
 import re
+import time
 
 import pytest
+from django.utils import timezone
 
 from geodata.demo import demo_districts_load
 from geodata.models import District
@@ -100,3 +102,21 @@ def test_the_cached_home_map_follows_changes_to_its_layers(client):
     page = client.get("/en/").content.decode()
     assert json.dumps("Northern district") in page
     assert json.dumps("North district") not in page
+
+
+def test_a_change_made_by_another_process_reaches_the_home_map_within_the_memo_lifetime(
+    client, monkeypatch, settings
+):
+    settings.RGIS_REFERENCE_MEMO_SECONDS = 5
+    demo_districts_load()
+    assert json.dumps("North district") in client.get("/en/").content.decode()
+    # Another process (the import worker) renames it: nothing tells this one.
+    District.objects.filter(slug="north").update(
+        name_en="Northern district", updated_at=timezone.now()
+    )
+    now = time.monotonic()
+
+    monkeypatch.setattr("rgis.memo.time.monotonic", lambda: now + 1)
+    assert json.dumps("North district") in client.get("/en/").content.decode()
+    monkeypatch.setattr("rgis.memo.time.monotonic", lambda: now + 6)
+    assert json.dumps("Northern district") in client.get("/en/").content.decode()
