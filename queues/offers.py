@@ -17,6 +17,7 @@ Rules, and why:
 """
 
 import datetime
+import logging
 from typing import Any
 
 from django.conf import settings
@@ -41,6 +42,8 @@ from queues.services import (
 )
 from queues.tasks import queue_moved_announce, status_change_announce
 from staff.services import audit_snapshot
+
+logger = logging.getLogger(__name__)
 
 EXPIRY_ACTOR = "queue_offers_expire"
 # The removal reason seeded by migration 0002 for "received a plot".
@@ -219,7 +222,10 @@ def offer_accept(*, offer: Offer, actor: Actor) -> Application:
             after={**audit_snapshot(application), "offer": audit_snapshot(locked_offer)},
         )
         status_change_announce(application)
-        _other_applications_removed(application, actor)
+        # After the commit, each in a transaction of its own: locking other queues while
+        # this one is locked could deadlock with an acceptance there. Until then the
+        # check above keeps a second plot from being accepted.
+        transaction.on_commit(lambda: _other_applications_removed(application, actor))
     offer.status = locked_offer.status
     return application
 
@@ -252,12 +258,21 @@ def _other_applications_removed(application: Application, actor: Actor) -> None:
         .order_by("queue_id")
     )
     for other in others:
-        application_remove(
-            application=other,
-            reason=PLOT_RECEIVED,
-            actor=actor,
-            note=f"plot allocated under application {application.number}",
-        )
+        try:
+            application_remove(
+                application=other,
+                reason=PLOT_RECEIVED,
+                actor=actor,
+                note=f"plot allocated under application {application.number}",
+            )
+        except QueueRefusal:
+            # Offered meanwhile, or the reason switched off: the allocation stands, and
+            # accepting a second plot stays refused; an officer removes it by hand.
+            logger.warning(
+                "Application %s was not removed after %s got a plot for the same purpose",
+                other.number,
+                application.number,
+            )
 
 
 def _offer_close(

@@ -216,7 +216,9 @@ def _same_person_in(queue_slug: str, settlement_name: str, iin: str, purpose: st
     return application_register(queue=other_queue, full_name="Тестов Заявитель 0", iin=iin)
 
 
-def test_a_plot_once_in_a_lifetime_takes_the_person_off_their_other_queues_for_it(queue, officer):
+def test_a_plot_once_in_a_lifetime_takes_the_person_off_their_other_queues_for_it(
+    queue, officer, django_capture_on_commit_callbacks
+):
     [first] = applications_register(queue, 1)
     iin = iin_make(1)
     elsewhere = _same_person_in("shu-izhs", "Шу", iin)
@@ -224,7 +226,8 @@ def test_a_plot_once_in_a_lifetime_takes_the_person_off_their_other_queues_for_i
     offer = offer_to_head(queue=queue, parcel=ParcelFactory(), actor=officer)
     application_verify(application=first, actor=officer)
 
-    offer_accept(offer=offer, actor=officer)
+    with django_capture_on_commit_callbacks(execute=True):
+        offer_accept(offer=offer, actor=officer)
 
     elsewhere.refresh_from_db()
     gardening.refresh_from_db()
