@@ -221,6 +221,9 @@ class _TileResponse(HttpResponse):
 
 
 def _cacheable(response: HttpResponse, etag: str) -> HttpResponse:
+    if response.status_code == 200:
+        # As CommonMiddleware sets it; the lean path (no middleware) sent tiles chunked.
+        response["Content-Length"] = str(len(response.content))
     response["ETag"] = etag
     response["Cache-Control"] = f"public, max-age={settings.RGIS_TILE_MAX_AGE}"
     response["Access-Control-Allow-Origin"] = "*"

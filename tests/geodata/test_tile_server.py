@@ -97,6 +97,8 @@ def test_a_tile_comes_out_the_same_as_from_the_django_view(client, parcels, serv
     assert content == from_django.content  # the cached gzip copy either way
     for name in ("Content-Type", "Content-Encoding", "ETag", "Cache-Control", "Vary"):
         assert headers[name.lower()] == from_django[name], name
+    # Sent with its length, not chunked: a proxy or phone knows at once how much is coming.
+    assert headers["content-length"] == from_django["Content-Length"] == str(len(content))
     assert headers["x-content-type-options"] == "nosniff"
     assert headers["access-control-allow-origin"] == "*"
     assert "set-cookie" not in headers
@@ -115,8 +117,10 @@ def test_an_uncached_tile_is_made_sent_and_then_cached(client, parcels, server):
     status_plain, headers_plain, plain = wsgi_get(server, url)
 
     assert status == 200 and headers["content-encoding"] == "gzip"
+    assert headers["content-length"] == str(len(made))
     assert again.content == made
     assert status_plain == 200 and "content-encoding" not in headers_plain
+    assert headers_plain["content-length"] == str(len(plain))
     assert gzip.decompress(made) == plain
     revalidated = wsgi_get(server, url, if_none_match=headers["etag"])
     assert revalidated[0] == 304 and revalidated[2] == b""
