@@ -15,8 +15,9 @@ with the production settings, in gunicorn with docker/gunicorn.conf.py.
    timeout and the compression add at most a fifth to the database's own work. Both must
    give the same bytes.
 2. Uncached, over HTTP (reported, not a goal): the same, each tile asked from gunicorn
-   over a keep-alive connection. This adds the HTTP server's hop: reading and parsing the
-   request, handing it to a worker thread, writing the answer, and the client's parsing.
+   over a keep-alive connection by libcurl (a C client, as a browser's is). This adds the
+   HTTP server's hop: reading and parsing the request, handing it to a worker thread,
+   writing the answer, and the client's reading.
    How much that alone costs is shown by /healthz asked both ways.
 3. Cached. nginx with a config rendered from docker/nginx.conf.template (only the address,
    the upstream and the file paths changed) in front of that gunicorn, warmed with every
