@@ -12,6 +12,7 @@ pytestmark = pytest.mark.django_db
 
 
 def test_each_event_counts_once_per_key_in_one_round_trip(django_assert_num_queries):
+    # tests/conftest.py: not the call that culls the expired counts (one a minute).
     with django_assert_num_queries(1):
         assert ratelimit.rate_count("appeals:rate:file:a:1", 600) == 1
     assert ratelimit.rate_count("appeals:rate:file:a:1", 600) == 2
