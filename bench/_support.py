@@ -363,6 +363,7 @@ class Connection:
             self._curl = pycurl.Curl()
             self._curl.setopt(pycurl.HEADERFUNCTION, self._header_line)
             self._curl.setopt(pycurl.TIMEOUT_MS, int(self.timeout * 1000))
+            self._curl.setopt(pycurl.PROXY, "")  # straight to 127.0.0.1, whatever http_proxy says
         curl, body = self._curl, io.BytesIO()
         self._headers = {}
         curl.setopt(pycurl.URL, f"http://{HOST}:{self.port}{path}")
