@@ -3,14 +3,18 @@
 from typing import Any
 
 from django.contrib import admin
+from django.contrib.auth import get_user_model
 from django.db.models import QuerySet
 from django.http import HttpRequest
 
 from appeals.deadlines import work_calendar_memo
 from appeals.models import CalendarDay, Category, Department, PartnerApiKey
 from appeals.public_selectors import active_categories
+from appeals.staff_selectors import ALL_DEPARTMENTS
 from rgis.memo import ProcessMemo
 from staff.admin import AuditedAdminMixin
+
+User = get_user_model()
 
 
 class MemoClearingAdminMixin:
@@ -34,9 +38,26 @@ class MemoClearingAdminMixin:
 
 @admin.register(Department)
 class DepartmentAdmin(MemoClearingAdminMixin, AuditedAdminMixin, admin.ModelAdmin):
+    """Appeals operators keep the departments' names; only administrators choose who is an
+    operator of which department (an operator would otherwise let himself in anywhere)."""
+
     memo = active_categories
     list_display = ("slug", "name_kk", "name_ru", "email", "is_active")
     search_fields = ("slug", "name_kk", "name_ru", "name_en")
+    filter_horizontal = ("operators",)
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> tuple[str, ...]:
+        readonly = tuple(super().get_readonly_fields(request, obj))
+        if request.user.has_perm(ALL_DEPARTMENTS):
+            return readonly
+        return (*readonly, "operators")
+
+    def formfield_for_manytomany(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
+        if db_field.name == "operators":
+            kwargs["queryset"] = User.objects.filter(is_staff=True, is_active=True).order_by(
+                "username"
+            )
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
 
 
 @admin.register(Category)

@@ -44,6 +44,15 @@ class Department(NamedInThreeLanguages, models.Model):
     name_en = models.CharField(_("name (English)"), max_length=300, blank=True)
     email = models.EmailField(_("e-mail for new appeals"), blank=True)
     is_active = models.BooleanField(_("in use"), default=True)
+    # Appeals operators act only on their departments' appeals (appeals.staff_selectors);
+    # administrators keep this list, the operators themselves cannot change it.
+    operators = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        blank=True,
+        related_name="appeal_departments",
+        verbose_name=_("appeals operators"),
+        help_text=_("Staff who answer this department's appeals; they see no other's."),
+    )
 
     class Meta:
         verbose_name = _("department")

@@ -34,7 +34,12 @@ TRANSITIONS: dict[str, tuple[str, ...]] = {
 
 
 def _locked(appeal: Appeal) -> Appeal:
-    return Appeal.objects.select_for_update().get(pk=appeal.pk)
+    locked = Appeal.objects.select_for_update().get(pk=appeal.pk)
+    # The caller checked its reach on the department the appeal had when loaded: if it was
+    # given to another department meanwhile, that check no longer holds.
+    if locked.department_id != appeal.department_id:
+        raise AppealRefusal(_("The appeal was given to another department meanwhile."))
+    return locked
 
 
 def _record(

@@ -1,15 +1,99 @@
-"""Reads of the staff board: appeals with their due date, the overdue ones first."""
+"""Reads of the staff side: which appeals a staff member may see or act on, the board.
+
+Scope is checked when the appeal is loaded: every staff page and action goes through
+`appeal_get_for_staff`, which answers 404 for an appeal outside the member's reach (the
+same answer as for a number that does not exist, so numbers cannot be probed).
+
+- Appeals operators act on the appeals of their departments (Department.operators) only.
+- Administrators (and superusers) act on every department's appeals.
+- Moderators read and moderate every appeal but process none (no handle_appeals).
+"""
 
 import datetime
+import enum
 from dataclasses import dataclass
 
+from django.contrib.auth.models import AnonymousUser, User
 from django.contrib.gis.db.models.functions import PointOnSurface, Transform
 from django.db.models import BooleanField, Case, Q, QuerySet, Value, When
 from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
-from appeals.models import Appeal
+from appeals.models import Appeal, AppealPhoto
+from staff.roles import capability
+
+HANDLE_APPEALS = capability("handle_appeals")
+MODERATE_CONTENT = capability("moderate_content")
+# Administrators keep the departments' operators, and act for every department.
+ALL_DEPARTMENTS = capability("manage_staff")
+
+StaffUser = User | AnonymousUser
+
+
+class StaffAccess(enum.Enum):
+    """What a staff member wants to do with an appeal."""
+
+    READ = "read"  # its staff page and its photos, hidden ones included
+    PROCESS = "process"  # take, reassign, forward, extend, answer, reject, close; the identity
+    MODERATE = "moderate"  # hide or show its text and photos
+
+
+def appeals_for_staff(*, user: StaffUser, access: StaffAccess) -> QuerySet[Appeal]:
+    """The appeals `user` may reach for `access` (none for anyone else)."""
+    appeals = Appeal.objects.all()
+    if not user.is_authenticated or not user.is_active:
+        return appeals.none()
+    moderates = user.has_perm(MODERATE_CONTENT)
+    if access is StaffAccess.MODERATE:
+        return appeals if moderates else appeals.none()
+    if access is StaffAccess.READ and moderates:
+        return appeals
+    if not user.has_perm(HANDLE_APPEALS):
+        return appeals.none()
+    if user.has_perm(ALL_DEPARTMENTS):
+        return appeals
+    return appeals.filter(department__operators=user)
+
+
+def appeal_get_for_staff(*, user: StaffUser, number: str, access: StaffAccess) -> Appeal:
+    """One appeal with everything its staff page shows; 404 if none within `user`'s reach."""
+    return get_object_or_404(
+        appeals_for_staff(user=user, access=access)
+        .select_related("category", "department", "accepted_by", "partner")
+        .prefetch_related("photos", "events__actor"),
+        number=number,
+    )
+
+
+def appeal_may_process(*, user: StaffUser, appeal: Appeal) -> bool:
+    """Whether `user` may act on (and see the applicant of) an appeal already loaded."""
+    return appeals_for_staff(user=user, access=StaffAccess.PROCESS).filter(pk=appeal.pk).exists()
+
+
+def appeal_receipt_get_for_staff(*, user: StaffUser, number: str) -> Appeal:
+    """An appeal's receipt: for its department's operators and for whoever accepted it (the
+    front office files for every department); 404 otherwise."""
+    if not user.is_authenticated:
+        return get_object_or_404(Appeal.objects.none(), number=number)
+    mine = appeals_for_staff(user=user, access=StaffAccess.PROCESS)
+    return get_object_or_404(
+        Appeal.objects.filter(
+            Q(pk__in=mine.values("pk")) | Q(accepted_by_id=user.pk)
+        ).select_related("category", "department", "accepted_by"),
+        number=number,
+    )
+
+
+def appeal_photo_get_for_staff(*, user: StaffUser, number: str, photo_id: int) -> AppealPhoto:
+    """A photo of an appeal `user` may read, hidden or not; 404 otherwise."""
+    appeals = appeals_for_staff(user=user, access=StaffAccess.READ)
+    return get_object_or_404(
+        AppealPhoto.objects.filter(appeal__in=appeals.values("pk")).only("image", "appeal_id"),
+        pk=photo_id,
+        appeal__number=number,
+    )
+
 
 # The board's status filter: "" shows the appeals still waiting for an answer.
 STATUS_OPEN = ""
@@ -27,13 +111,15 @@ class BoardFilters:
 
 
 def appeal_board_list(
-    filters: BoardFilters, *, today: datetime.date | None = None
+    filters: BoardFilters, *, user: StaffUser, today: datetime.date | None = None
 ) -> QuerySet[Appeal]:
-    """Appeals for the board: `due` (extended or not) and `is_overdue` annotated, overdue
-    first, then by due date."""
+    """Appeals `user` may read, for the board: `due` (extended or not) and `is_overdue`
+    annotated, overdue first, then by due date."""
     today = today or timezone.localdate()
-    appeals = Appeal.objects.select_related("category", "department", "accepted_by").annotate(
-        due_on=Coalesce("extended_until", "deadline"),
+    appeals = (
+        appeals_for_staff(user=user, access=StaffAccess.READ)
+        .select_related("category", "department", "accepted_by")
+        .annotate(due_on=Coalesce("extended_until", "deadline"))
     )
     appeals = appeals.annotate(
         is_overdue=Case(
@@ -59,16 +145,6 @@ def appeal_board_list(
     if filters.overdue:
         appeals = appeals.filter(is_overdue=True)
     return appeals.order_by("-is_overdue", "due_on", "received_at")
-
-
-def appeal_staff_get(number: str) -> Appeal:
-    """One appeal with everything the staff page shows (404 if there is none)."""
-    return get_object_or_404(
-        Appeal.objects.select_related(
-            "category", "department", "accepted_by", "partner"
-        ).prefetch_related("photos", "events__actor"),
-        number=number,
-    )
 
 
 def appeal_is_overdue(appeal: Appeal, *, today: datetime.date | None = None) -> bool:

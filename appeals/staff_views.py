@@ -5,8 +5,10 @@ Thin: each POST validates a form, calls one service (appeals.services, .processi
 (POST-redirect-GET). The applicant's identity is shown behind handle_appeals only;
 moderators see the board and the appeals' pages without it.
 
-Scope: every operator sees every appeal (there is no link yet between a staff account
-and a department); the board's department filter narrows it down.
+Scope (appeals.staff_selectors): every appeal is loaded through `appeal_get_for_staff`,
+so an operator reaches only the appeals of the departments he is an operator of (404 for
+the others); administrators reach every department's; moderators read and moderate every
+appeal and process none. The front office stays open to every operator.
 """
 
 from collections.abc import Callable
@@ -18,7 +20,7 @@ from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -49,7 +51,15 @@ from appeals.staff_forms import (
     ReasonForm,
     ReassignForm,
 )
-from appeals.staff_selectors import appeal_board_list, appeal_is_overdue, appeal_staff_get
+from appeals.staff_selectors import (
+    StaffAccess,
+    appeal_board_list,
+    appeal_get_for_staff,
+    appeal_is_overdue,
+    appeal_may_process,
+    appeal_photo_get_for_staff,
+    appeal_receipt_get_for_staff,
+)
 from rgis.errors import Refusal
 from rgis.personal import personal_decrypt
 from staff.roles import capability
@@ -143,13 +153,15 @@ def front_office(request: HttpRequest) -> HttpResponse:
 @require_GET
 def receipt(request: HttpRequest, number: str) -> HttpResponse:
     """The printable receipt (талон): number, when, who accepted it, the term, the link."""
-    appeal = get_object_or_404(
-        Appeal.objects.select_related("category", "department", "accepted_by"), number=number
-    )
+    appeal = appeal_receipt_get_for_staff(user=request.user, number=number)
     return render(
         request,
         "appeals/staff/receipt.html",
-        {"appeal": appeal, "follow_link": request.build_absolute_uri(appeal_link(number))},
+        {
+            "appeal": appeal,
+            "follow_link": request.build_absolute_uri(appeal_link(number)),
+            "may_open": appeal_may_process(user=request.user, appeal=appeal),
+        },
     )
 
 
@@ -161,7 +173,8 @@ def receipt(request: HttpRequest, number: str) -> HttpResponse:
 def board(request: HttpRequest) -> HttpResponse:
     """Appeals with their due dates, the overdue ones flagged and first; filters."""
     form = BoardFilterForm(request.GET or None)
-    page = Paginator(appeal_board_list(form.filters()), PAGE_SIZE).get_page(request.GET.get("page"))
+    appeals = appeal_board_list(form.filters(), user=request.user)
+    page = Paginator(appeals, PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
     return render(
@@ -175,8 +188,8 @@ def board(request: HttpRequest) -> HttpResponse:
 @require_GET
 def appeal_detail(request: HttpRequest, number: str) -> HttpResponse:
     """Everything about one appeal, its history and the actions its status allows."""
-    appeal = appeal_staff_get(number)
-    may_handle = request.user.has_perm(HANDLE_APPEALS)
+    appeal = appeal_get_for_staff(user=request.user, number=number, access=StaffAccess.READ)
+    may_handle = appeal_may_process(user=request.user, appeal=appeal)
     identity = None
     if may_handle and not appeal.is_anonymous:
         identity = {
@@ -242,9 +255,12 @@ def _act(
     form: Any,
     action: Callable[[Appeal, dict], Any],
     done: str,
+    *,
+    access: StaffAccess = StaffAccess.PROCESS,
 ) -> HttpResponse:
-    """Validate the form, run the action, say what happened, back to the appeal's page."""
-    appeal = get_object_or_404(Appeal, number=number)
+    """Load the appeal within the user's reach (404 outside it), validate the form, run
+    the action, say what happened, back to the appeal's page."""
+    appeal = appeal_get_for_staff(user=request.user, number=number, access=access)
     if not form.is_valid():
         errors = [str(error) for errors in form.errors.values() for error in errors]
         messages.error(request, " ".join(errors))
@@ -371,6 +387,7 @@ def text_hide_view(request: HttpRequest, number: str) -> HttpResponse:
             appeal=appeal, reason=data["reason"], actor=request.user
         ),
         _("The description is hidden from the public."),
+        access=StaffAccess.MODERATE,
     )
 
 
@@ -383,17 +400,19 @@ def text_unhide_view(request: HttpRequest, number: str) -> HttpResponse:
         NoteForm(request.POST),
         lambda appeal, _data: appeal_text_unhide(appeal=appeal, actor=request.user),
         _("The description is public again."),
+        access=StaffAccess.MODERATE,
     )
 
 
-def _photo(number: str, pk: int) -> AppealPhoto:
-    return get_object_or_404(AppealPhoto, pk=pk, appeal__number=number)
+def _photo(request: HttpRequest, number: str, pk: int) -> AppealPhoto:
+    appeal = appeal_get_for_staff(user=request.user, number=number, access=StaffAccess.MODERATE)
+    return appeal_photo_get_for_staff(user=request.user, number=appeal.number, photo_id=pk)
 
 
 @_moderator
 @require_POST
 def photo_hide_view(request: HttpRequest, number: str, pk: int) -> HttpResponse:
-    photo = _photo(number, pk)
+    photo = _photo(request, number, pk)
     return _act(
         request,
         number,
@@ -402,17 +421,19 @@ def photo_hide_view(request: HttpRequest, number: str, pk: int) -> HttpResponse:
             photo=photo, reason=data["reason"], actor=request.user
         ),
         _("The photo is hidden from the public."),
+        access=StaffAccess.MODERATE,
     )
 
 
 @_moderator
 @require_POST
 def photo_unhide_view(request: HttpRequest, number: str, pk: int) -> HttpResponse:
-    photo = _photo(number, pk)
+    photo = _photo(request, number, pk)
     return _act(
         request,
         number,
         NoteForm(request.POST),
         lambda _appeal, _data: appeal_photo_unhide(photo=photo, actor=request.user),
         _("The photo is public again."),
+        access=StaffAccess.MODERATE,
     )

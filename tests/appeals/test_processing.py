@@ -83,10 +83,11 @@ def test_an_extension_needs_a_reason_and_stays_within_two_months(appeal, operato
 def test_an_answer_with_photos_closes_the_work_and_reassigning_moves_it(appeal, operator):
     roads = appeal.department
     housing = Department.objects.get(slug="housing")
-    appeal_reassign(appeal=appeal, department=housing, actor=operator, note="")
+    reassigned = appeal_reassign(appeal=appeal, department=housing, actor=operator, note="")
     assert Appeal.objects.get(pk=appeal.pk).department == housing
+    # Housing's operator answers the appeal as he loads it now, with its new department.
     answered = appeal_answer(
-        appeal=appeal, text="Яма заделана 3 июня.", actor=operator, photos=[jpeg_with_gps()]
+        appeal=reassigned, text="Яма заделана 3 июня.", actor=operator, photos=[jpeg_with_gps()]
     )
     assert answered.status == "answered" and answered.answered_at is not None
     assert answered.photos.filter(source="answer").count() == 1

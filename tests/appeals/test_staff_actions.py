@@ -16,8 +16,8 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def operator(staff_client):
-    client, _user = staff_client("appeals_operator")
+def operator(appeals_operator):
+    client, _user = appeals_operator()
     return client
 
 

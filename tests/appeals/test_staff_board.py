@@ -55,7 +55,7 @@ def board_rows(page: str) -> list[str]:
 
 
 def test_the_board_lists_open_appeals_overdue_first_with_their_due_dates(
-    staff_client, django_assert_max_num_queries
+    appeals_operator, django_assert_max_num_queries
 ):
     fresh = file_appeal()
     late = file_appeal("lighting", **overdue())
@@ -65,7 +65,7 @@ def test_the_board_lists_open_appeals_overdue_first_with_their_due_dates(
         extension_reason="Экспертиза",
     )
     done = file_appeal(status=Appeal.Status.ANSWERED, answer="Отремонтировано")
-    client, _user = staff_client("appeals_operator")
+    client, _user = appeals_operator()
     for _ in range(3):
         file_appeal()  # more rows: the query count stays flat
     with django_assert_max_num_queries(8):
@@ -88,12 +88,12 @@ def test_the_board_lists_open_appeals_overdue_first_with_their_due_dates(
 
 
 def test_the_board_filters_by_status_category_department_channel_overdue_and_number(
-    staff_client,
+    appeals_operator,
 ):
     roads = file_appeal("roads", channel=Appeal.Channel.PHONE)
     lighting = file_appeal("lighting", **overdue())
     answered = file_appeal("waste", status=Appeal.Status.ANSWERED, answer="Вывезли")
-    client, _user = staff_client("appeals_operator")
+    client, _user = appeals_operator()
 
     def shown(query: str) -> list[str]:
         return board_rows(client.get(f"/en/staff/appeals/?{query}").content.decode())
@@ -111,9 +111,9 @@ def test_the_board_filters_by_status_category_department_channel_overdue_and_num
     assert "No appeals match." in client.get("/en/staff/appeals/?number=1999-9").content.decode()
 
 
-def test_the_appeal_page_shows_everything_with_the_decrypted_iin_to_operators(staff_client):
+def test_the_appeal_page_shows_everything_with_the_decrypted_iin_to_operators(appeals_operator):
     appeal = file_appeal()
-    client, _user = staff_client("appeals_operator")
+    client, _user = appeals_operator()
     page = client.get(f"/en/staff/appeals/{appeal.number}/").content.decode()
     assert appeal.number in page
     identity = page.split("data-identity")[1].split("</dl>")[0]
