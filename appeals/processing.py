@@ -18,6 +18,7 @@ from appeals.models import Appeal, AppealEvent, AppealPhoto, Department
 from appeals.notifications import status_change_announce
 from appeals.photos import MAX_PHOTOS, photo_clean
 from appeals.services import Actor
+from rgis.personal import personal_decrypt
 from staff.services import audit_record, audit_snapshot
 
 Status = Appeal.Status
@@ -173,3 +174,19 @@ def appeal_answer(
             before=before,
         )
     return locked
+
+
+def appeal_applicant_iin_read(*, appeal: Appeal, actor: Actor) -> str:
+    """The applicant's IIN in clear, for an operator who asked to read it; audited.
+
+    The audit entry names the reader and the appeal, never the IIN itself.
+    """
+    if appeal.is_anonymous or not appeal.applicant_iin_encrypted:
+        raise AppealRefusal(_("This appeal has no IIN."))
+    staff = actor if actor is not None and actor.is_authenticated else None
+    audit_record(
+        actor=staff,  # type: ignore[arg-type]
+        action="appeals.appeal.iin_read",
+        instance=appeal,
+    )
+    return personal_decrypt(appeal.applicant_iin_encrypted)

@@ -10,6 +10,7 @@ urlpatterns = [
     path("new/", staff_views.front_office, name="new"),
     path("<str:number>/", staff_views.appeal_detail, name="detail"),
     path("<str:number>/receipt/", staff_views.receipt, name="receipt"),
+    path("<str:number>/iin/", staff_views.iin_show_view, name="iin_show"),
     path("<str:number>/take/", staff_views.take_view, name="take"),
     path("<str:number>/reassign/", staff_views.reassign_view, name="reassign"),
     path("<str:number>/forward/", staff_views.forward_view, name="forward"),

@@ -22,6 +22,7 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from appeals.deadlines import extension_limit, forward_due
@@ -36,6 +37,7 @@ from appeals.notifications import appeal_link
 from appeals.processing import (
     TRANSITIONS,
     appeal_answer,
+    appeal_applicant_iin_read,
     appeal_extend,
     appeal_reassign,
     appeal_status_set,
@@ -61,7 +63,6 @@ from appeals.staff_selectors import (
     appeal_receipt_get_for_staff,
 )
 from rgis.errors import Refusal
-from rgis.personal import personal_decrypt
 from staff.roles import capability
 
 HANDLE_APPEALS = capability("handle_appeals")
@@ -184,19 +185,42 @@ def board(request: HttpRequest) -> HttpResponse:
     )
 
 
+@never_cache  # the applicant's identity must stay in no browser's or proxy's cache
 @_reader
 @require_GET
 def appeal_detail(request: HttpRequest, number: str) -> HttpResponse:
-    """Everything about one appeal, its history and the actions its status allows."""
+    """Everything about one appeal, its history and the actions its status allows; the
+    applicant's IIN masked (reading it is a separate, audited step: iin_show_view)."""
     appeal = appeal_get_for_staff(user=request.user, number=number, access=StaffAccess.READ)
+    return _detail_page(request, appeal, iin=None)
+
+
+@never_cache
+@_operator
+@require_POST
+def iin_show_view(request: HttpRequest, number: str) -> HttpResponse:
+    """The appeal's page with the applicant's IIN in clear; the reading is audited.
+
+    A POST, not a link: nothing (a prefetch, a crawler, a reload of history) reads the IIN
+    without the operator pressing the button, and each reading is one audit entry.
+    """
+    appeal = appeal_get_for_staff(user=request.user, number=number, access=StaffAccess.PROCESS)
+    try:
+        iin = appeal_applicant_iin_read(appeal=appeal, actor=request.user)
+    except Refusal as refusal:
+        messages.error(request, str(refusal))
+        return redirect("appeals_staff:detail", number=number)
+    return _detail_page(request, appeal, iin=iin)
+
+
+def _detail_page(request: HttpRequest, appeal: Appeal, *, iin: str | None) -> HttpResponse:
     may_handle = appeal_may_process(user=request.user, appeal=appeal)
     identity = None
     if may_handle and not appeal.is_anonymous:
         identity = {
             "name": appeal.applicant_name,
-            "iin": personal_decrypt(appeal.applicant_iin_encrypted)
-            if appeal.applicant_iin_encrypted
-            else "",
+            "has_iin": bool(appeal.applicant_iin_encrypted),
+            "iin": iin,
             "email": appeal.applicant_email,
             "phone": appeal.applicant_phone,
             "address": appeal.applicant_address,

@@ -117,8 +117,11 @@ def test_the_appeal_page_shows_everything_with_the_decrypted_iin_to_operators(ap
     page = client.get(f"/en/staff/appeals/{appeal.number}/").content.decode()
     assert appeal.number in page
     identity = page.split("data-identity")[1].split("</dl>")[0]
-    assert "061211600012" in identity
     assert PERSON.full_name in identity and PERSON.phone in identity and PERSON.email in identity
+    # The IIN is masked until the operator asks for it (an audited reading).
+    assert "061211600012" not in page and "Show the IIN" in identity
+    shown = client.post(f"/en/staff/appeals/{appeal.number}/iin/").content.decode()
+    assert "061211600012" in shown.split("data-identity")[1].split("</dl>")[0]
     assert "Яма на дороге" in page
     # Forwarding (outside the akimat's competence) is due within 3 working days.
     due = forward_due(appeal.registered_on).strftime("%d.%m.%Y")
