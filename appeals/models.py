@@ -10,6 +10,7 @@ import secrets
 from django.conf import settings
 from django.contrib.gis.db import models
 from django.db.models import Q
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from geodata.models import NamedInThreeLanguages
@@ -212,6 +213,10 @@ class AppealPhoto(models.Model):
 
     def __str__(self) -> str:
         return f"{self.appeal_id}: {self.image.name}"
+
+    def get_absolute_url(self) -> str:
+        """Where the portal serves it, after checking who asks (appeals.photo_views)."""
+        return reverse("appeals:photo", args=[self.appeal.number, self.pk])
 
 
 class AppealEvent(models.Model):

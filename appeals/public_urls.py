@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from appeals import public_views
+from appeals import photo_views, public_views
 
 app_name = "appeals"
 urlpatterns = [
@@ -15,5 +15,5 @@ urlpatterns = [
     path("<str:number>/receipt/", public_views.appeal_receipt, name="receipt"),
     path("<str:number>/follow/", public_views.appeal_follow_page, name="follow"),
     path("<str:number>/follow/<str:token>/", public_views.appeal_follower_page, name="follower"),
-    path("<str:number>/photos/<int:photo_id>/", public_views.appeal_photo, name="photo"),
+    path("<str:number>/photos/<int:photo_id>/", photo_views.appeal_photo, name="photo"),
 ]

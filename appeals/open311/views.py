@@ -205,7 +205,7 @@ def _positive(request: HttpRequest, name: str, default: int, limit: int) -> int:
 
 def _media_url(request: HttpRequest, appeal: Appeal) -> str | None:
     photos = getattr(appeal, "public_photos", [])
-    return request.build_absolute_uri(photos[0].image.url) if photos else None
+    return request.build_absolute_uri(photos[0].get_absolute_url()) if photos else None
 
 
 def _documents(request: HttpRequest, appeals: Any) -> list[dict]:

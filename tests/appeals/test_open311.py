@@ -130,7 +130,9 @@ def test_georeport_reads_requests_and_one_request(live_server, seeded, fmt):
     assert float(answered["lat"]) == pytest.approx(42.9)
     assert float(answered["long"]) == pytest.approx(71.37)
     assert answered["media_url"].startswith(live_server.url + "/")
-    assert answered["media_url"].endswith(".jpg")
+    photo = requests.get(answered["media_url"], timeout=10)  # the photo itself, served
+    assert photo.status_code == 200 and photo.headers["Content-Type"] == "image/jpeg"
+    assert photo.content[:3] == b"\xff\xd8\xff"
     expected = seeded["answered"].deadline.isoformat()
     assert answered["expected_datetime"].startswith(expected)
     assert answered["requested_datetime"].endswith("+05:00")
