@@ -104,13 +104,18 @@ def test_a_citizen_files_from_the_map_and_an_operator_answers(offline, portal_ur
     popup.get_by_role("link").click()
     expect(page.locator("h1")).to_have_text(f"Appeal {number}")
 
-    # An operator answers on the staff page.
-    StaffUserFactory(username="operator", role="appeals_operator")
+    # An operator of the appeal's department answers on the staff page.
+    operator = StaffUserFactory(username="operator", role="appeals_operator")
+    operator.appeal_departments.add(appeal.department)
     staff = offline().context.new_page()
     staff.goto(f"{portal_url}/en/staff/login/?next=/en/staff/appeals/{number}/")
     staff.fill("#id_username", "operator")
     staff.fill("#id_password", PASSWORD)
     staff.get_by_role("button", name="Sign in").click()
+    # The IIN is masked until asked for (the reading is audited).
+    expect(staff.locator("[data-identity]")).not_to_contain_text("061211600012")
+    staff.get_by_role("button", name="Show the IIN").click()
+    expect(staff.locator("[data-iin]")).to_have_text("061211600012")
     staff.locator("textarea[name=text]").fill("The lamp was replaced on Monday.")
     staff.get_by_role("button", name="Answer", exact=True).click()
     expect(staff.locator("[data-answer]")).to_contain_text("The lamp was replaced on Monday.")
