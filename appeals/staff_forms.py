@@ -4,6 +4,7 @@ import uuid
 from typing import Any
 
 from django import forms
+from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from appeals.models import Appeal, Category, Department
@@ -113,6 +114,15 @@ class BoardFilterForm(forms.Form):
         choices=[("", "---------"), *Appeal.Channel.choices],
     )
     overdue = forms.BooleanField(label=_("Overdue only"), required=False)
+
+    def __init__(
+        self, *args: Any, departments: QuerySet[Department] | None = None, **kwargs: Any
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        if departments is not None:  # an operator: only the departments he works for
+            field = self.fields["department"]
+            assert isinstance(field, forms.ModelChoiceField)
+            field.queryset = departments
 
     def filters(self) -> BoardFilters:
         if not self.is_valid():

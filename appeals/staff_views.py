@@ -61,6 +61,7 @@ from appeals.staff_selectors import (
     appeal_may_process,
     appeal_photo_get_for_staff,
     appeal_receipt_get_for_staff,
+    departments_for_staff,
 )
 from rgis.errors import Refusal
 from staff.roles import capability
@@ -173,7 +174,8 @@ def receipt(request: HttpRequest, number: str) -> HttpResponse:
 @require_GET
 def board(request: HttpRequest) -> HttpResponse:
     """Appeals with their due dates, the overdue ones flagged and first; filters."""
-    form = BoardFilterForm(request.GET or None)
+    departments = departments_for_staff(user=request.user)
+    form = BoardFilterForm(request.GET or None, departments=departments)
     appeals = appeal_board_list(form.filters(), user=request.user)
     page = Paginator(appeals, PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
@@ -181,7 +183,12 @@ def board(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "appeals/staff/board.html",
-        {"form": form, "page": page, "query": query.urlencode()},
+        {
+            "form": form,
+            "page": page,
+            "query": query.urlencode(),
+            "my_departments": None if departments is None else list(departments),
+        },
     )
 
 

@@ -185,3 +185,20 @@ def test_only_administrators_choose_a_departments_operators(appeals_operator, st
     assert list(housing.operators.all()) == [user]
     entry = AuditEntry.objects.filter(actor=admin_user, object_type="appeals.department").get()
     assert entry.before["operators"] == [] and entry.after["operators"] == [str(user)]
+
+
+def test_the_board_says_whose_appeals_it_lists(appeals_operator, staff_client):
+    operator, _user = appeals_operator("roads", "housing")
+    page = operator.get("/en/staff/appeals/").content.decode()
+    mine = page.split("data-my-departments>")[1].split("</p>")[0]
+    assert "Transport and roads" in mine and "Housing and utilities" in mine
+    # The department filter offers only his departments.
+    choices = page.split('name="department"')[1].split("</select>")[0]
+    assert "Transport and roads" in choices and "Environment" not in choices
+    newcomer, _user = staff_client("appeals_operator")
+    page = newcomer.get("/en/staff/appeals/").content.decode()
+    assert "You are not an operator of any department yet" in page
+    administrator, _user = staff_client("administrator")
+    page = administrator.get("/en/staff/appeals/").content.decode()
+    assert "data-my-departments" not in page
+    assert "Environment" in page.split('name="department"')[1].split("</select>")[0]
