@@ -230,3 +230,15 @@ RGIS_APPEALS_AREAS_ATTRIBUTE = os.environ.get("RGIS_APPEALS_AREAS_ATTRIBUTE", "d
 # The portal's public address, for links in e-mails (e.g. https://rgis.taraz.kz); empty
 # gives links relative to the site.
 RGIS_PUBLIC_URL = os.environ.get("RGIS_PUBLIC_URL", "")
+
+# --- Who a client is, for rate limits (issue 12) ---
+# Proxies (addresses or CIDR networks, comma separated) whose X-Forwarded-For is believed:
+# the client is the first address, read from the right, that is not one of them. Default:
+# loopback and the private ranges (our nginx, a load balancer on the LAN); add a balancer
+# that has a public address. Anything a client writes itself is never believed.
+RGIS_TRUSTED_PROXIES = env_list(
+    "RGIS_TRUSTED_PROXIES", "127.0.0.0/8,::1/128,10.0.0.0/8,172.16.0.0/12,192.168.0.0/16,fc00::/7"
+)
+# An IPv6 client is counted by its network of this many bits: a subscriber gets a /64 (or
+# a /56) and can pick any address in it.
+RGIS_RATE_IPV6_PREFIX = env_int("RGIS_RATE_IPV6_PREFIX", 64)
