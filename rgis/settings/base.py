@@ -242,3 +242,19 @@ RGIS_TRUSTED_PROXIES = env_list(
 # An IPv6 client is counted by its network of this many bits: a subscriber gets a /64 (or
 # a /56) and can pick any address in it.
 RGIS_RATE_IPV6_PREFIX = env_int("RGIS_RATE_IPV6_PREFIX", 64)
+
+# --- Photo and request body limits (issue 12) ---
+# A photo may decode to at most this many pixels (counted from its header, before decoding;
+# a JPEG is counted at the reduced size it is decoded at): 40 MP is ~160 MB of memory.
+RGIS_APPEALS_PHOTO_MAX_PIXELS = env_int("RGIS_APPEALS_PHOTO_MAX_PIXELS", 40_000_000)
+# Any request body but a planner's import is refused over this many MB (nginx too): the
+# appeal form and Open311 carry at most 3 photos of RGIS_APPEALS_PHOTO_MAX_MB and some text.
+RGIS_MAX_REQUEST_MB = env_int("RGIS_MAX_REQUEST_MB", 50)
+# The import paths (regular expressions on the path) that get RGIS_MAX_UPLOAD_MB instead;
+# docker/nginx.conf.template has the same list.
+RGIS_LARGE_UPLOAD_PATHS = [
+    r"^/api/imports/",
+    r"^/[a-z]{2}/staff/imports/",
+    r"^/[a-z]{2}/staff/parcels/import/",
+    r"^/[a-z]{2}/staff/queues/[^/]+/import/",
+]
