@@ -1,6 +1,9 @@
 """Forms of the public appeal pages: filing, following, and the list's filters."""
 
+import secrets
+
 from django import forms
+from django.core import signing
 from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
 
@@ -9,6 +12,25 @@ from appeals.public_selectors import AppealFilters, category_active_get
 from rgis.personal import InvalidIIN, iin_validate
 
 DESCRIPTION_MAX = 5000
+# The filing form's key is made by the server and signed: a client cannot choose it (and so
+# cannot pre-claim anyone's), and a form older than this is sent back to be checked again.
+FILING_KEY_SALT = "appeals.filing-key"
+FILING_KEY_MAX_AGE_SECONDS = 24 * 3600
+
+
+def filing_key_new() -> str:
+    """A fresh key for one filing form: a random token, signed with the time it was made."""
+    return signing.TimestampSigner(salt=FILING_KEY_SALT).sign(secrets.token_hex(16))
+
+
+def filing_key_open(signed: str) -> str | None:
+    """The token of a key this portal made within the day; None for anything else."""
+    try:
+        return signing.TimestampSigner(salt=FILING_KEY_SALT).unsign(
+            signed.strip(), max_age=FILING_KEY_MAX_AGE_SECONDS
+        )
+    except signing.BadSignature:  # forged, altered, or expired (SignatureExpired)
+        return None
 
 
 class FilingForm(forms.Form):
@@ -29,7 +51,7 @@ class FilingForm(forms.Form):
     anonymous = forms.BooleanField(label=_("File anonymously"), required=False)
     full_name = forms.CharField(label=_("Full name"), max_length=300, required=False)
     iin = forms.CharField(label=_("IIN (12 digits)"), max_length=20, required=False)
-    email = forms.EmailField(label=_("E-mail"), required=False)
+    email = forms.EmailField(label=_("E-mail"), max_length=254, required=False)
     phone = forms.CharField(label=_("Phone"), max_length=40, required=False)
     postal_address = forms.CharField(label=_("Postal address"), max_length=300, required=False)
     idempotency_key = forms.CharField(max_length=100, widget=forms.HiddenInput)

@@ -14,7 +14,6 @@ import csv
 import datetime
 import re
 import time
-import uuid
 from collections.abc import Iterator
 
 from django.conf import settings
@@ -43,7 +42,13 @@ from appeals.models import Appeal
 from appeals.nearby import NEARBY_METRES, appeals_nearby
 from appeals.photos import MAX_PHOTOS
 from appeals.places import Place, district_places, place_search
-from appeals.public_forms import AppealFilterForm, FilingForm, FollowForm
+from appeals.public_forms import (
+    AppealFilterForm,
+    FilingForm,
+    FollowForm,
+    filing_key_new,
+    filing_key_open,
+)
 from appeals.public_selectors import (
     active_categories,
     appeal_hidden_photo_reasons,
@@ -58,6 +63,7 @@ from appeals.public_selectors import (
 from appeals.services import (
     Applicant,
     appeal_file,
+    idempotency_key_scoped,
     appeal_follow,
     follower_by_token,
     follower_confirm,
@@ -166,19 +172,33 @@ def _with(form: FilingForm, **values: str) -> FilingForm:
 def appeal_new(request: HttpRequest) -> HttpResponse:
     """The filing form (GET), and filing it (POST): one appeal per key, however often sent."""
     if request.method == "GET":
-        initial = {"idempotency_key": uuid.uuid4().hex, "category": request.GET.get("category")}
+        initial = {"idempotency_key": filing_key_new(), "category": request.GET.get("category")}
         for name in ("lat", "lon"):
             initial[name] = request.GET.get(name, "")[:20]
         return _filing_page(request, FilingForm(initial=initial))
     if request.POST.get("website"):
         # A robot filled in the honeypot: it is told "received", and nothing is written.
         return render(request, "appeals/public/received.html")
-    key = request.POST.get("idempotency_key", "").strip()[:100]
-    done = appeal_number_by_key(key) if key else None
+    photos = request.FILES.getlist("photos")
+    key = filing_key_open(request.POST.get("idempotency_key", "")[:200])
+    if key is None:
+        # Not a key this portal made (forged, or a form left open for over a day): what was
+        # typed comes back with a fresh key, to be checked and sent again.
+        data = request.POST.copy()
+        data["idempotency_key"] = filing_key_new()
+        expired = FilingForm(data)
+        expired.is_valid()
+        message = _(
+            "This form has expired: check what you typed and send it again. Attach the "
+            "photos again too. (If the page still shows this, reload it.)"
+        )
+        return _filing_page(
+            request, expired, message=message, photos_dropped=len(photos), status=400
+        )
+    done = appeal_number_by_key(idempotency_key_scoped(scope="web", key=key) or "")
     if done is not None:  # a retry or a double tap after it went through
         return HttpResponseRedirect(reverse("appeals:receipt", args=[done]), status=303)
     form = FilingForm(request.POST, request.FILES)
-    photos = request.FILES.getlist("photos")
     if not form.is_valid():
         return _filing_page(request, form, photos_dropped=len(photos), status=400)
     if len(photos) > MAX_PHOTOS:
@@ -223,7 +243,8 @@ def appeal_new(request: HttpRequest) -> HttpResponse:
             address=data["address"],
             photos=photos,
             channel=Appeal.Channel.WEB,
-            idempotency_key=data["idempotency_key"],
+            idempotency_key=key,
+            idempotency_scope="web",
         )
     except (AppealRefusal, InvalidIIN) as refusal:
         text = str(refusal) if isinstance(refusal, AppealRefusal) else " ".join(refusal.messages)

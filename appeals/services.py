@@ -1,6 +1,7 @@
 """Every write of the appeals: filing (more actions live beside it in this package)."""
 
 import datetime
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -25,6 +26,30 @@ from rgis.personal import iin_digest, iin_validate, personal_encrypt
 from staff.services import audit_record, audit_snapshot
 
 Actor = AbstractBaseUser | AnonymousUser | None
+
+# Each door files with keys of its own: the portal's form ("web", keys the server made),
+# the front office ("staff") and each Open311 partner ("open311:<partner id>"). The stored
+# key is "<scope>:<key>", so no key sent through one door can match another door's (a
+# visitor cannot pre-claim a partner's next key); the database checks the shape.
+IDEMPOTENCY_SCOPE = re.compile(r"web|staff|open311:[0-9]+")
+IDEMPOTENCY_KEY_MAX = 100
+
+
+def idempotency_key_scoped(*, scope: str, key: str) -> str | None:
+    """The key as stored: "<scope>:<key>"; None without a key."""
+    if not IDEMPOTENCY_SCOPE.fullmatch(scope):
+        raise ValueError(f"Unknown idempotency scope {scope!r}")
+    key = key.strip()
+    if not key:
+        return None
+    scoped = f"{scope}:{key}"
+    if len(scoped) > IDEMPOTENCY_KEY_MAX:
+        # Never cut: two long keys alike in their first 100 characters would be one appeal.
+        raise AppealRefusal(
+            _("The request key is too long (at most %(count)s characters).")
+            % {"count": IDEMPOTENCY_KEY_MAX - len(scope) - 1}
+        )
+    return scoped
 
 
 @dataclass(frozen=True)
@@ -96,10 +121,14 @@ def appeal_file(
     photos: Sequence[UploadedFile] = (),
     channel: str = Appeal.Channel.WEB,
     idempotency_key: str = "",
+    idempotency_scope: str = "",
     actor: Actor = None,
 ) -> tuple[Appeal, bool]:
-    """Register an appeal at once; (appeal, created). The same key again: the same appeal."""
-    key = idempotency_key.strip()[:100] or None
+    """Register an appeal at once; (appeal, created). The same key again through the same
+    door (idempotency_scope; blank: "staff" for staff, else "web"): the same appeal."""
+    staff = actor if actor is not None and actor.is_authenticated else None
+    scope = idempotency_scope or ("staff" if staff is not None else "web")
+    key = idempotency_key_scoped(scope=scope, key=idempotency_key)
     if key is not None and appeal_number_by_key(key) is not None:
         return Appeal.objects.get(idempotency_key=key), False
     if not category.is_active:
@@ -117,7 +146,6 @@ def appeal_file(
     cleaned = [photo_clean(photo) for photo in photos]
     received = timezone.now()
     registered_on, deadline = appeal_terms(received)
-    staff = actor if actor is not None and actor.is_authenticated else None
     try:
         with transaction.atomic():
             appeal = Appeal(
