@@ -63,11 +63,11 @@ from appeals.public_selectors import (
 from appeals.services import (
     Applicant,
     appeal_file,
-    idempotency_key_scoped,
     appeal_follow,
     follower_by_token,
     follower_confirm,
     follower_stop,
+    idempotency_key_scoped,
 )
 from rgis.personal import InvalidIIN
 from rgis.ratelimit import client_id, rate_count
@@ -184,9 +184,9 @@ def appeal_new(request: HttpRequest) -> HttpResponse:
     if key is None:
         # Not a key this portal made (forged, or a form left open for over a day): what was
         # typed comes back with a fresh key, to be checked and sent again.
-        data = request.POST.copy()
-        data["idempotency_key"] = filing_key_new()
-        expired = FilingForm(data)
+        typed = request.POST.copy()
+        typed["idempotency_key"] = filing_key_new()
+        expired = FilingForm(typed)
         expired.is_valid()
         message = _(
             "This form has expired: check what you typed and send it again. Attach the "
