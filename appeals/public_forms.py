@@ -9,9 +9,9 @@ from django.utils.translation import gettext_lazy as _
 
 from appeals.models import Appeal, Category, Department
 from appeals.public_selectors import AppealFilters, category_active_get
+from appeals.services import DESCRIPTION_MAX
 from rgis.personal import InvalidIIN, iin_validate
 
-DESCRIPTION_MAX = 5000
 # The filing form's key is made by the server and signed: a client cannot choose it (and so
 # cannot pre-claim anyone's), and a form older than this is sent back to be checked again.
 FILING_KEY_SALT = "appeals.filing-key"

@@ -12,7 +12,6 @@ unfiled uploads on the server for a step nobody may finish is worse).
 
 import csv
 import datetime
-import re
 import time
 from collections.abc import Iterator
 
@@ -70,12 +69,11 @@ from appeals.services import (
     idempotency_key_scoped,
 )
 from rgis.personal import InvalidIIN
-from rgis.ratelimit import client_id, rate_count
+from rgis.ratelimit import client_id, rate_parse, rate_spend
 from staff.roles import role_titles
 
 LIST_PAGE_SIZE = 25
 JOURNAL_PAGE_SIZE = 100
-_RATE_UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
 
 
 # ------------------------------------------------------------------------ rate limiting
@@ -83,24 +81,13 @@ _RATE_UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
 
 def filing_rate() -> tuple[int, int]:
     """(appeals, seconds) from RGIS_APPEALS_RATE, e.g. "5/10m": five in ten minutes."""
-    text = str(getattr(settings, "RGIS_APPEALS_RATE", "5/10m"))
-    match = re.fullmatch(r"\s*(\d+)\s*/\s*(\d*)\s*([smhd])\s*", text)
-    if match is None:
-        raise ValueError(f"RGIS_APPEALS_RATE must look like 5/10m, not {text!r}")
-    count, size, unit = match.groups()
-    return int(count), int(size or 1) * _RATE_UNITS[unit]
+    return rate_parse(str(getattr(settings, "RGIS_APPEALS_RATE", "5/10m")))
 
 
 def _rate_spend(request: HttpRequest, action: str) -> datetime.datetime | None:
     """Count one filing (or follow) of this client; the moment it may try again if over."""
-    limit, window = filing_rate()
-    now = time.time()
-    slot = int(now // window)
-    key = f"appeals:rate:{action}:{client_id(request)}:{slot}"
-    count = rate_count(key, window + 5)
-    if count <= limit:
-        return None
-    return datetime.datetime.fromtimestamp((slot + 1) * window, tz=datetime.UTC)
+    rate = str(getattr(settings, "RGIS_APPEALS_RATE", "5/10m"))
+    return rate_spend(f"appeals:rate:{action}:{client_id(request)}", rate)
 
 
 def _rate_message(retry_at: datetime.datetime) -> str:

@@ -13,6 +13,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.core.validators import validate_email
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from appeals.deadlines import appeal_terms
@@ -33,6 +34,8 @@ Actor = AbstractBaseUser | AnonymousUser | None
 # visitor cannot pre-claim a partner's next key); the database checks the shape.
 IDEMPOTENCY_SCOPE = re.compile(r"web|staff|open311:[0-9]+")
 IDEMPOTENCY_KEY_MAX = 100
+# The longest description an appeal may have, whichever door it comes through.
+DESCRIPTION_MAX = 5000
 
 
 def idempotency_key_scoped(*, scope: str, key: str) -> str | None:
@@ -80,6 +83,16 @@ def _location_check(lat: float, lon: float) -> Point:
     return Point(lon, lat, srid=4326)
 
 
+def _lengths_check(*fields: tuple[str | Promise, str, int]) -> None:
+    """Every door's texts fit their columns: a refusal naming the field, never a 500."""
+    for label, value, limit in fields:
+        if len(value) > limit:
+            raise AppealRefusal(
+                _("%(field)s is too long (at most %(count)s characters).")
+                % {"field": label, "count": limit}
+            )
+
+
 def _applicant_fields(category: Category, applicant: Applicant, anonymous: bool) -> dict:
     if anonymous:
         if not category.allows_anonymous:
@@ -93,6 +106,17 @@ def _applicant_fields(category: Category, applicant: Applicant, anonymous: bool)
     name = " ".join(applicant.full_name.split())
     if not name:
         raise AppealRefusal(_("Enter your full name."))
+    _lengths_check(
+        (_("The full name"), name, 300),
+        (_("The e-mail address"), applicant.email.strip(), 254),
+        (_("The phone"), applicant.phone.strip(), 40),
+        (_("The postal address"), applicant.postal_address.strip(), 300),
+    )
+    if applicant.email.strip():
+        try:
+            validate_email(applicant.email.strip())
+        except ValidationError:
+            raise AppealRefusal(_("Enter an e-mail address such as name@example.kz.")) from None
     if not applicant.iin.strip():
         raise AppealRefusal(_("Enter your IIN (12 digits)."))
     iin = iin_validate(applicant.iin)
@@ -136,6 +160,7 @@ def appeal_file(
     text = description.strip()
     if len(text) < 10:
         raise AppealRefusal(_("Describe the problem in a few words (at least 10 characters)."))
+    _lengths_check((_("The description"), text, DESCRIPTION_MAX))
     if len(photos) > MAX_PHOTOS:
         raise AppealRefusal(_("Attach at most %(count)s photos.") % {"count": MAX_PHOTOS})
     if channel not in Appeal.Channel.values:

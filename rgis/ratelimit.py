@@ -10,9 +10,11 @@ count and, past 300 entries, culls a third of them by key order: counts still ru
 deleted under load, the very moment a limit matters.
 """
 
+import datetime
 import functools
 import hashlib
 import ipaddress
+import re
 import threading
 import time
 
@@ -128,6 +130,28 @@ def rate_count(key: str, window_seconds: int) -> int:
         if _cull_due():
             cursor.execute(CULL_SQL)
     return count
+
+
+_RATE_UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
+
+
+def rate_parse(text: str) -> tuple[int, int]:
+    """(events, seconds) of a rate written like "5/10m" (five in ten minutes) or "60/1h"."""
+    match = re.fullmatch(r"\s*(\d+)\s*/\s*(\d*)\s*([smhd])\s*", text)
+    if match is None:
+        raise ValueError(f"A rate looks like 5/10m, not {text!r}")
+    count, size, unit = match.groups()
+    return int(count), int(size or 1) * _RATE_UNITS[unit]
+
+
+def rate_spend(key: str, rate: str) -> datetime.datetime | None:
+    """Count one event under `key` against a rate ("5/10m", fixed windows); None while
+    within it, else the moment the next window starts."""
+    limit, window = rate_parse(rate)
+    slot = int(time.time() // window)
+    if rate_count(f"{key}:{slot}", window + 5) <= limit:
+        return None
+    return datetime.datetime.fromtimestamp((slot + 1) * window, tz=datetime.UTC)
 
 
 def _cull_due() -> bool:

@@ -258,3 +258,7 @@ RGIS_LARGE_UPLOAD_PATHS = [
     r"^/[a-z]{2}/staff/parcels/import/",
     r"^/[a-z]{2}/staff/queues/[^/]+/import/",
 ]
+
+# --- Open311 POST limits (issue 12) ---
+# Requests one partner's api_key may post (e.g. "120/10m": 120 in ten minutes); more get 429.
+RGIS_OPEN311_POST_RATE = os.environ.get("RGIS_OPEN311_POST_RATE", "120/10m")

@@ -179,3 +179,11 @@ def test_four_photos_are_refused(client):
     assert response.status_code == 400
     assert "at most 3 photos" in response.content.decode()
     assert AppealPhoto.objects.count() == 0
+
+
+def test_an_over_long_email_is_refused_at_its_field_not_with_a_500(client):
+    email = "a" * 64 + "@" + ("b" * 60 + ".") * 4 + "kz"  # valid in form, 311 characters
+    response = client.post("/en/appeals/new/", filing_data(email=email))
+    assert response.status_code == 400
+    assert "Ensure this value has at most 254 characters" in response.content.decode()
+    assert Appeal.objects.count() == 0
