@@ -1,9 +1,12 @@
 """Forms of the public appeal pages: filing, following, and the list's filters."""
 
+import datetime
 import secrets
 
 from django import forms
+from django.conf import settings
 from django.core import signing
+from django.http import QueryDict
 from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
 
@@ -180,4 +183,54 @@ class AppealFilterForm(forms.Form):
                 for name in self.fields
                 if self.data.get(name) and name in self.cleaned_data
             ]
+        )
+
+
+class JournalFilterForm(AppealFilterForm):
+    """The journal's filters: always a range of received dates (the last month unless
+    chosen, at most RGIS_APPEALS_JOURNAL_MAX_DAYS), so the page and its CSV are bounded."""
+
+    DEFAULT_DAYS = 30
+
+    def __init__(self, data: QueryDict, *, today: datetime.date) -> None:
+        self.today = today
+        self.default_from = today - datetime.timedelta(days=self.DEFAULT_DAYS)
+        chosen = data.copy()
+        # Dates left blank are the default range, shown in the form and carried to the CSV.
+        if not chosen.get("received_to"):
+            chosen["received_to"] = today.isoformat()
+        if not chosen.get("received_from"):
+            chosen["received_from"] = self.default_from.isoformat()
+        super().__init__(chosen)
+
+    def clean(self) -> dict:
+        data = super().clean() or {}
+        start, end = data.get("received_from"), data.get("received_to")
+        if start is None or end is None:
+            return data
+        if end < start:
+            self.add_error("received_to", _("The end of the range is before its start."))
+        elif (end - start).days >= settings.RGIS_APPEALS_JOURNAL_MAX_DAYS:
+            self.add_error(
+                "received_from",
+                _("Pick at most %(days)s days at a time.")
+                % {"days": settings.RGIS_APPEALS_JOURNAL_MAX_DAYS},
+            )
+        return data
+
+    def dates_valid(self) -> bool:
+        self.is_valid()
+        return not ({"received_from", "received_to"} & set(self.errors))
+
+    def filters(self) -> AppealFilters:
+        """The valid filters; a bad range is the default one (the error is shown)."""
+        filters = super().filters()
+        if self.dates_valid():
+            return filters
+        return AppealFilters(
+            category=filters.category,
+            status=filters.status,
+            department=filters.department,
+            received_from=self.default_from,
+            received_to=self.today,
         )

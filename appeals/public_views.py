@@ -25,6 +25,7 @@ from django.http import (
     HttpResponseRedirect,
     StreamingHttpResponse,
 )
+from django.http.response import HttpResponseBase
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
@@ -45,10 +46,12 @@ from appeals.public_forms import (
     AppealFilterForm,
     FilingForm,
     FollowForm,
+    JournalFilterForm,
     filing_key_new,
     filing_key_open,
 )
 from appeals.public_selectors import (
+    AppealFilters,
     active_categories,
     appeal_hidden_photo_reasons,
     appeal_number_by_key,
@@ -57,6 +60,7 @@ from appeals.public_selectors import (
     appeal_receipt_get,
     appeals_public_filtered,
     appeals_with_timeliness,
+    journal_count,
     journal_rows,
 )
 from appeals.services import (
@@ -435,15 +439,33 @@ def appeal_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-@require_GET
-def appeal_journal(request: HttpRequest) -> HttpResponse:
-    """The journal: every appeal with its dates, deadline and answer date; also as CSV."""
-    form = AppealFilterForm(request.GET or None)
-    rows = appeals_with_timeliness(appeals_public_filtered(form.filters()), timezone.localdate())
+def _journal_page(
+    request: HttpRequest, form: JournalFilterForm, *, message: str = "", status: int = 200
+) -> HttpResponse:
+    filters = form.filters()
+    rows = appeals_with_timeliness(appeals_public_filtered(filters), timezone.localdate())
     page = _page_of(request, rows, JOURNAL_PAGE_SIZE)
     return render(
-        request, "appeals/public/journal.html", {"form": form, "page": page, "query": form.query()}
+        request,
+        "appeals/public/journal.html",
+        {
+            "form": form,
+            "page": page,
+            "query": form.query(),
+            "filters": filters,
+            "message": message,
+            "max_days": settings.RGIS_APPEALS_JOURNAL_MAX_DAYS,
+            "max_rows": settings.RGIS_APPEALS_JOURNAL_CSV_MAX_ROWS,
+        },
+        status=status,
     )
+
+
+@require_GET
+def appeal_journal(request: HttpRequest) -> HttpResponse:
+    """The journal: the appeals received in a range of dates (the last month unless chosen)
+    with their deadlines and answer dates; also as CSV."""
+    return _journal_page(request, JournalFilterForm(request.GET, today=timezone.localdate()))
 
 
 class _Echo:
@@ -451,7 +473,7 @@ class _Echo:
         return value
 
 
-def _journal_lines(request: HttpRequest, form: AppealFilterForm) -> Iterator[str]:
+def _journal_lines(filters: AppealFilters, limit: int) -> Iterator[str]:
     writer = csv.writer(_Echo())
     labels = dict(Appeal.Status.choices)
     # A byte-order mark: spreadsheet programs then read the Cyrillic as UTF-8.
@@ -469,7 +491,7 @@ def _journal_lines(request: HttpRequest, form: AppealFilterForm) -> Iterator[str
         ]
     )
     language = (get_language() or "kk")[:2]
-    for row in journal_rows(form.filters(), language):
+    for row in journal_rows(filters, language, limit=limit):
         (number, received, registered, category, category_kk, department, department_kk,
          status, deadline, extended, answered) = row  # fmt: skip
         yield writer.writerow(
@@ -488,14 +510,29 @@ def _journal_lines(request: HttpRequest, form: AppealFilterForm) -> Iterator[str
 
 
 @require_GET
-def appeal_journal_csv(request: HttpRequest) -> StreamingHttpResponse:
-    """The journal as CSV (UTF-8), streamed: every appeal, whatever their number."""
-    form = AppealFilterForm(request.GET or None)
+def appeal_journal_csv(request: HttpRequest) -> HttpResponseBase:
+    """The journal as CSV (UTF-8), streamed: the page's appeals, in a range of at most
+    RGIS_APPEALS_JOURNAL_MAX_DAYS and RGIS_APPEALS_JOURNAL_CSV_MAX_ROWS rows; a bigger
+    one is refused on the journal page, with what to narrow."""
+    form = JournalFilterForm(request.GET, today=timezone.localdate())
+    if not form.dates_valid():
+        message = _("The CSV was not made: correct the dates below (at most %(days)s days).") % {
+            "days": settings.RGIS_APPEALS_JOURNAL_MAX_DAYS
+        }
+        return _journal_page(request, form, message=message, status=400)
+    filters = form.filters()
+    limit = settings.RGIS_APPEALS_JOURNAL_CSV_MAX_ROWS
+    if journal_count(filters, at_most=limit + 1) > limit:
+        message = _(
+            "More than %(count)s appeals match: the CSV holds at most %(count)s. Pick fewer "
+            "dates, or a category, status or department."
+        ) % {"count": limit}
+        return _journal_page(request, form, message=message, status=400)
     response = StreamingHttpResponse(
-        _journal_lines(request, form), content_type="text/csv; charset=utf-8"
+        _journal_lines(filters, limit), content_type="text/csv; charset=utf-8"
     )
-    stamp = timezone.localdate().isoformat()
-    response["Content-Disposition"] = f'attachment; filename="appeals-journal-{stamp}.csv"'
+    start, end = filters.received_from, filters.received_to
+    response["Content-Disposition"] = f'attachment; filename="appeals-journal-{start}-{end}.csv"'
     return response
 
 

@@ -262,3 +262,9 @@ RGIS_LARGE_UPLOAD_PATHS = [
 # --- Open311 POST limits (issue 12) ---
 # Requests one partner's api_key may post (e.g. "120/10m": 120 in ten minutes); more get 429.
 RGIS_OPEN311_POST_RATE = os.environ.get("RGIS_OPEN311_POST_RATE", "120/10m")
+
+# --- Bounded appeals journal (issue 12) ---
+# The public journal and its CSV cover a range of received dates: the last month unless
+# chosen, at most this many days; a CSV holds at most this many rows (else: narrow it).
+RGIS_APPEALS_JOURNAL_MAX_DAYS = env_int("RGIS_APPEALS_JOURNAL_MAX_DAYS", 366)
+RGIS_APPEALS_JOURNAL_CSV_MAX_ROWS = env_int("RGIS_APPEALS_JOURNAL_CSV_MAX_ROWS", 20000)
