@@ -1,6 +1,7 @@
 import re
 from collections.abc import Callable
 from typing import TypeVar
+from xml.sax.saxutils import escape
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse, JsonResponse
@@ -54,6 +55,12 @@ class UploadSizeLimitMiddleware:
             return JsonResponse({"error": message}, status=413)
         if request.path.startswith("/open311/"):
             # GeoReport v2's error format, which partner apps already read.
+            if request.path.endswith(".xml"):
+                document = (
+                    '<?xml version="1.0" encoding="utf-8"?>\n<errors><error><code>413</code>'
+                    f"<description>{escape(message)}</description></error></errors>"
+                )
+                return HttpResponse(document, status=413, content_type="text/xml; charset=utf-8")
             return JsonResponse([{"code": 413, "description": message}], status=413, safe=False)
         page = render_to_string("rgis/refused.html", {"message": message}, request=request)
         return HttpResponse(page, status=413)

@@ -6,6 +6,7 @@ import struct
 import zlib
 
 import pytest
+import xmltodict
 from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
 
@@ -99,6 +100,15 @@ def test_a_60_mb_body_on_open311_is_refused_with_a_georeport_error(client):
     assert response.status_code == 413
     [error] = response.json()
     assert error["code"] == 413 and "accepts up to 50 MB" in error["description"]
+    as_xml = client.post(
+        "/open311/v2/requests.xml",
+        {"api_key": key},
+        CONTENT_LENGTH=str(60 * MEGABYTE),
+        HTTP_ACCEPT_LANGUAGE="en",
+    )
+    assert as_xml.status_code == 413
+    error = xmltodict.parse(as_xml.content)["errors"]["error"]
+    assert error["code"] == "413" and "accepts up to 50 MB" in error["description"]
     assert Appeal.objects.count() == 0
 
 
