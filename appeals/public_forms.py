@@ -1,14 +1,39 @@
 """Forms of the public appeal pages: filing, following, and the list's filters."""
 
+import datetime
+import secrets
+
 from django import forms
+from django.conf import settings
+from django.core import signing
+from django.http import QueryDict
 from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
 
 from appeals.models import Appeal, Category, Department
 from appeals.public_selectors import AppealFilters, category_active_get
+from appeals.services import DESCRIPTION_MAX
 from rgis.personal import InvalidIIN, iin_validate
 
-DESCRIPTION_MAX = 5000
+# The filing form's key is made by the server and signed: a client cannot choose it (and so
+# cannot pre-claim anyone's), and a form older than this is sent back to be checked again.
+FILING_KEY_SALT = "appeals.filing-key"
+FILING_KEY_MAX_AGE_SECONDS = 24 * 3600
+
+
+def filing_key_new() -> str:
+    """A fresh key for one filing form: a random token, signed with the time it was made."""
+    return signing.TimestampSigner(salt=FILING_KEY_SALT).sign(secrets.token_hex(16))
+
+
+def filing_key_open(signed: str) -> str | None:
+    """The token of a key this portal made within the day; None for anything else."""
+    try:
+        return signing.TimestampSigner(salt=FILING_KEY_SALT).unsign(
+            signed.strip(), max_age=FILING_KEY_MAX_AGE_SECONDS
+        )
+    except signing.BadSignature:  # forged, altered, or expired (SignatureExpired)
+        return None
 
 
 class FilingForm(forms.Form):
@@ -29,7 +54,7 @@ class FilingForm(forms.Form):
     anonymous = forms.BooleanField(label=_("File anonymously"), required=False)
     full_name = forms.CharField(label=_("Full name"), max_length=300, required=False)
     iin = forms.CharField(label=_("IIN (12 digits)"), max_length=20, required=False)
-    email = forms.EmailField(label=_("E-mail"), required=False)
+    email = forms.EmailField(label=_("E-mail"), max_length=254, required=False)
     phone = forms.CharField(label=_("Phone"), max_length=40, required=False)
     postal_address = forms.CharField(label=_("Postal address"), max_length=300, required=False)
     idempotency_key = forms.CharField(max_length=100, widget=forms.HiddenInput)
@@ -158,4 +183,54 @@ class AppealFilterForm(forms.Form):
                 for name in self.fields
                 if self.data.get(name) and name in self.cleaned_data
             ]
+        )
+
+
+class JournalFilterForm(AppealFilterForm):
+    """The journal's filters: always a range of received dates (the last month unless
+    chosen, at most RGIS_APPEALS_JOURNAL_MAX_DAYS), so the page and its CSV are bounded."""
+
+    DEFAULT_DAYS = 30
+
+    def __init__(self, data: QueryDict, *, today: datetime.date) -> None:
+        self.today = today
+        self.default_from = today - datetime.timedelta(days=self.DEFAULT_DAYS)
+        chosen = data.copy()
+        # Dates left blank are the default range, shown in the form and carried to the CSV.
+        if not chosen.get("received_to"):
+            chosen["received_to"] = today.isoformat()
+        if not chosen.get("received_from"):
+            chosen["received_from"] = self.default_from.isoformat()
+        super().__init__(chosen)
+
+    def clean(self) -> dict:
+        data = super().clean() or {}
+        start, end = data.get("received_from"), data.get("received_to")
+        if start is None or end is None:
+            return data
+        if end < start:
+            self.add_error("received_to", _("The end of the range is before its start."))
+        elif (end - start).days >= settings.RGIS_APPEALS_JOURNAL_MAX_DAYS:
+            self.add_error(
+                "received_from",
+                _("Pick at most %(days)s days at a time.")
+                % {"days": settings.RGIS_APPEALS_JOURNAL_MAX_DAYS},
+            )
+        return data
+
+    def dates_valid(self) -> bool:
+        self.is_valid()
+        return not ({"received_from", "received_to"} & set(self.errors))
+
+    def filters(self) -> AppealFilters:
+        """The valid filters; a bad range is the default one (the error is shown)."""
+        filters = super().filters()
+        if self.dates_valid():
+            return filters
+        return AppealFilters(
+            category=filters.category,
+            status=filters.status,
+            department=filters.department,
+            received_from=self.default_from,
+            received_to=self.today,
         )

@@ -176,13 +176,22 @@ def category_active_get(slug: str) -> Category | None:
     return active_categories.get().by_slug.get(slug)
 
 
-def journal_rows(filters: AppealFilters, language: str) -> Iterator[tuple]:
-    """Every appeal for the journal's CSV, oldest first, streamed from the database."""
+def journal_count(filters: AppealFilters, *, at_most: int) -> int:
+    """How many appeals the journal's filters give, counting no further than `at_most`."""
+    return appeals_public_filtered(filters).order_by()[:at_most].count()
+
+
+def journal_rows(
+    filters: AppealFilters, language: str, *, limit: int, batch: int = 1000
+) -> Iterator[tuple]:
+    """The journal's CSV rows, oldest first, at most `limit`: read in batches after the
+    last row sent (keyset paging), each a short query; no cursor held open meanwhile."""
     suffix = language if language in ("kk", "ru", "en") else "kk"
     rows = (
         appeals_public_filtered(filters)
         .order_by("received_at", "pk")
         .values_list(
+            "pk",
             "number",
             "received_at",
             "registered_on",
@@ -196,7 +205,20 @@ def journal_rows(filters: AppealFilters, language: str) -> Iterator[tuple]:
             "answered_at",
         )
     )
-    return rows.iterator(chunk_size=2000)
+    sent = 0
+    after: tuple[datetime.datetime, int] | None = None
+    while sent < limit:
+        page = rows
+        if after is not None:
+            moment, pk = after
+            page = rows.filter(Q(received_at__gt=moment) | Q(received_at=moment, pk__gt=pk))
+        chunk = list(page[: min(batch, limit - sent)])
+        for row in chunk:
+            yield row[1:]
+        sent += len(chunk)
+        if len(chunk) < batch:
+            return
+        after = (chunk[-1][2], chunk[-1][0])
 
 
 def overdue_condition(today: datetime.date) -> Q:

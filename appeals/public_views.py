@@ -12,9 +12,7 @@ unfiled uploads on the server for a step nobody may finish is worse).
 
 import csv
 import datetime
-import re
 import time
-import uuid
 from collections.abc import Iterator
 
 from django.conf import settings
@@ -27,6 +25,7 @@ from django.http import (
     HttpResponseRedirect,
     StreamingHttpResponse,
 )
+from django.http.response import HttpResponseBase
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
@@ -43,8 +42,16 @@ from appeals.models import Appeal
 from appeals.nearby import NEARBY_METRES, appeals_nearby
 from appeals.photos import MAX_PHOTOS
 from appeals.places import Place, district_places, place_search
-from appeals.public_forms import AppealFilterForm, FilingForm, FollowForm
+from appeals.public_forms import (
+    AppealFilterForm,
+    FilingForm,
+    FollowForm,
+    JournalFilterForm,
+    filing_key_new,
+    filing_key_open,
+)
 from appeals.public_selectors import (
+    AppealFilters,
     active_categories,
     appeal_hidden_photo_reasons,
     appeal_number_by_key,
@@ -53,6 +60,7 @@ from appeals.public_selectors import (
     appeal_receipt_get,
     appeals_public_filtered,
     appeals_with_timeliness,
+    journal_count,
     journal_rows,
 )
 from appeals.services import (
@@ -62,14 +70,14 @@ from appeals.services import (
     follower_by_token,
     follower_confirm,
     follower_stop,
+    idempotency_key_scoped,
 )
 from rgis.personal import InvalidIIN
-from rgis.ratelimit import client_id, rate_count
+from rgis.ratelimit import client_id, rate_parse, rate_spend
 from staff.roles import role_titles
 
 LIST_PAGE_SIZE = 25
 JOURNAL_PAGE_SIZE = 100
-_RATE_UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
 
 
 # ------------------------------------------------------------------------ rate limiting
@@ -77,24 +85,13 @@ _RATE_UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
 
 def filing_rate() -> tuple[int, int]:
     """(appeals, seconds) from RGIS_APPEALS_RATE, e.g. "5/10m": five in ten minutes."""
-    text = str(getattr(settings, "RGIS_APPEALS_RATE", "5/10m"))
-    match = re.fullmatch(r"\s*(\d+)\s*/\s*(\d*)\s*([smhd])\s*", text)
-    if match is None:
-        raise ValueError(f"RGIS_APPEALS_RATE must look like 5/10m, not {text!r}")
-    count, size, unit = match.groups()
-    return int(count), int(size or 1) * _RATE_UNITS[unit]
+    return rate_parse(str(getattr(settings, "RGIS_APPEALS_RATE", "5/10m")))
 
 
 def _rate_spend(request: HttpRequest, action: str) -> datetime.datetime | None:
     """Count one filing (or follow) of this client; the moment it may try again if over."""
-    limit, window = filing_rate()
-    now = time.time()
-    slot = int(now // window)
-    key = f"appeals:rate:{action}:{client_id(request)}:{slot}"
-    count = rate_count(key, window + 5)
-    if count <= limit:
-        return None
-    return datetime.datetime.fromtimestamp((slot + 1) * window, tz=datetime.UTC)
+    rate = str(getattr(settings, "RGIS_APPEALS_RATE", "5/10m"))
+    return rate_spend(f"appeals:rate:{action}:{client_id(request)}", rate)
 
 
 def _rate_message(retry_at: datetime.datetime) -> str:
@@ -166,19 +163,33 @@ def _with(form: FilingForm, **values: str) -> FilingForm:
 def appeal_new(request: HttpRequest) -> HttpResponse:
     """The filing form (GET), and filing it (POST): one appeal per key, however often sent."""
     if request.method == "GET":
-        initial = {"idempotency_key": uuid.uuid4().hex, "category": request.GET.get("category")}
+        initial = {"idempotency_key": filing_key_new(), "category": request.GET.get("category")}
         for name in ("lat", "lon"):
             initial[name] = request.GET.get(name, "")[:20]
         return _filing_page(request, FilingForm(initial=initial))
     if request.POST.get("website"):
         # A robot filled in the honeypot: it is told "received", and nothing is written.
         return render(request, "appeals/public/received.html")
-    key = request.POST.get("idempotency_key", "").strip()[:100]
-    done = appeal_number_by_key(key) if key else None
+    photos = request.FILES.getlist("photos")
+    key = filing_key_open(request.POST.get("idempotency_key", "")[:200])
+    if key is None:
+        # Not a key this portal made (forged, or a form left open for over a day): what was
+        # typed comes back with a fresh key, to be checked and sent again.
+        typed = request.POST.copy()
+        typed["idempotency_key"] = filing_key_new()
+        expired = FilingForm(typed)
+        expired.is_valid()
+        message = _(
+            "This form has expired: check what you typed and send it again. Attach the "
+            "photos again too. (If the page still shows this, reload it.)"
+        )
+        return _filing_page(
+            request, expired, message=message, photos_dropped=len(photos), status=400
+        )
+    done = appeal_number_by_key(idempotency_key_scoped(scope="web", key=key) or "")
     if done is not None:  # a retry or a double tap after it went through
         return HttpResponseRedirect(reverse("appeals:receipt", args=[done]), status=303)
     form = FilingForm(request.POST, request.FILES)
-    photos = request.FILES.getlist("photos")
     if not form.is_valid():
         return _filing_page(request, form, photos_dropped=len(photos), status=400)
     if len(photos) > MAX_PHOTOS:
@@ -223,7 +234,8 @@ def appeal_new(request: HttpRequest) -> HttpResponse:
             address=data["address"],
             photos=photos,
             channel=Appeal.Channel.WEB,
-            idempotency_key=data["idempotency_key"],
+            idempotency_key=key,
+            idempotency_scope="web",
         )
     except (AppealRefusal, InvalidIIN) as refusal:
         text = str(refusal) if isinstance(refusal, AppealRefusal) else " ".join(refusal.messages)
@@ -427,15 +439,33 @@ def appeal_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-@require_GET
-def appeal_journal(request: HttpRequest) -> HttpResponse:
-    """The journal: every appeal with its dates, deadline and answer date; also as CSV."""
-    form = AppealFilterForm(request.GET or None)
-    rows = appeals_with_timeliness(appeals_public_filtered(form.filters()), timezone.localdate())
+def _journal_page(
+    request: HttpRequest, form: JournalFilterForm, *, message: str = "", status: int = 200
+) -> HttpResponse:
+    filters = form.filters()
+    rows = appeals_with_timeliness(appeals_public_filtered(filters), timezone.localdate())
     page = _page_of(request, rows, JOURNAL_PAGE_SIZE)
     return render(
-        request, "appeals/public/journal.html", {"form": form, "page": page, "query": form.query()}
+        request,
+        "appeals/public/journal.html",
+        {
+            "form": form,
+            "page": page,
+            "query": form.query(),
+            "filters": filters,
+            "message": message,
+            "max_days": settings.RGIS_APPEALS_JOURNAL_MAX_DAYS,
+            "max_rows": settings.RGIS_APPEALS_JOURNAL_CSV_MAX_ROWS,
+        },
+        status=status,
     )
+
+
+@require_GET
+def appeal_journal(request: HttpRequest) -> HttpResponse:
+    """The journal: the appeals received in a range of dates (the last month unless chosen)
+    with their deadlines and answer dates; also as CSV."""
+    return _journal_page(request, JournalFilterForm(request.GET, today=timezone.localdate()))
 
 
 class _Echo:
@@ -443,7 +473,7 @@ class _Echo:
         return value
 
 
-def _journal_lines(request: HttpRequest, form: AppealFilterForm) -> Iterator[str]:
+def _journal_lines(filters: AppealFilters, limit: int) -> Iterator[str]:
     writer = csv.writer(_Echo())
     labels = dict(Appeal.Status.choices)
     # A byte-order mark: spreadsheet programs then read the Cyrillic as UTF-8.
@@ -461,7 +491,7 @@ def _journal_lines(request: HttpRequest, form: AppealFilterForm) -> Iterator[str
         ]
     )
     language = (get_language() or "kk")[:2]
-    for row in journal_rows(form.filters(), language):
+    for row in journal_rows(filters, language, limit=limit):
         (number, received, registered, category, category_kk, department, department_kk,
          status, deadline, extended, answered) = row  # fmt: skip
         yield writer.writerow(
@@ -480,14 +510,29 @@ def _journal_lines(request: HttpRequest, form: AppealFilterForm) -> Iterator[str
 
 
 @require_GET
-def appeal_journal_csv(request: HttpRequest) -> StreamingHttpResponse:
-    """The journal as CSV (UTF-8), streamed: every appeal, whatever their number."""
-    form = AppealFilterForm(request.GET or None)
+def appeal_journal_csv(request: HttpRequest) -> HttpResponseBase:
+    """The journal as CSV (UTF-8), streamed: the page's appeals, in a range of at most
+    RGIS_APPEALS_JOURNAL_MAX_DAYS and RGIS_APPEALS_JOURNAL_CSV_MAX_ROWS rows; a bigger
+    one is refused on the journal page, with what to narrow."""
+    form = JournalFilterForm(request.GET, today=timezone.localdate())
+    if not form.dates_valid():
+        message = _("The CSV was not made: correct the dates below (at most %(days)s days).") % {
+            "days": settings.RGIS_APPEALS_JOURNAL_MAX_DAYS
+        }
+        return _journal_page(request, form, message=message, status=400)
+    filters = form.filters()
+    limit = settings.RGIS_APPEALS_JOURNAL_CSV_MAX_ROWS
+    if journal_count(filters, at_most=limit + 1) > limit:
+        message = _(
+            "More than %(count)s appeals match: the CSV holds at most %(count)s. Pick fewer "
+            "dates, or a category, status or department."
+        ) % {"count": limit}
+        return _journal_page(request, form, message=message, status=400)
     response = StreamingHttpResponse(
-        _journal_lines(request, form), content_type="text/csv; charset=utf-8"
+        _journal_lines(filters, limit), content_type="text/csv; charset=utf-8"
     )
-    stamp = timezone.localdate().isoformat()
-    response["Content-Disposition"] = f'attachment; filename="appeals-journal-{stamp}.csv"'
+    start, end = filters.received_from, filters.received_to
+    response["Content-Disposition"] = f'attachment; filename="appeals-journal-{start}-{end}.csv"'
     return response
 
 

@@ -1,6 +1,7 @@
 """Every write of the appeals: filing (more actions live beside it in this package)."""
 
 import datetime
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -12,6 +13,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.core.validators import validate_email
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from appeals.deadlines import appeal_terms
@@ -25,6 +27,32 @@ from rgis.personal import iin_digest, iin_validate, personal_encrypt
 from staff.services import audit_record, audit_snapshot
 
 Actor = AbstractBaseUser | AnonymousUser | None
+
+# Each door files with keys of its own: the portal's form ("web", keys the server made),
+# the front office ("staff") and each Open311 partner ("open311:<partner id>"). The stored
+# key is "<scope>:<key>", so no key sent through one door can match another door's (a
+# visitor cannot pre-claim a partner's next key); the database checks the shape.
+IDEMPOTENCY_SCOPE = re.compile(r"web|staff|open311:[0-9]+")
+IDEMPOTENCY_KEY_MAX = 100
+# The longest description an appeal may have, whichever door it comes through.
+DESCRIPTION_MAX = 5000
+
+
+def idempotency_key_scoped(*, scope: str, key: str) -> str | None:
+    """The key as stored: "<scope>:<key>"; None without a key."""
+    if not IDEMPOTENCY_SCOPE.fullmatch(scope):
+        raise ValueError(f"Unknown idempotency scope {scope!r}")
+    key = key.strip()
+    if not key:
+        return None
+    scoped = f"{scope}:{key}"
+    if len(scoped) > IDEMPOTENCY_KEY_MAX:
+        # Never cut: two long keys alike in their first 100 characters would be one appeal.
+        raise AppealRefusal(
+            _("The request key is too long (at most %(count)s characters).")
+            % {"count": IDEMPOTENCY_KEY_MAX - len(scope) - 1}
+        )
+    return scoped
 
 
 @dataclass(frozen=True)
@@ -55,6 +83,16 @@ def _location_check(lat: float, lon: float) -> Point:
     return Point(lon, lat, srid=4326)
 
 
+def _lengths_check(*fields: tuple[str | Promise, str, int]) -> None:
+    """Every door's texts fit their columns: a refusal naming the field, never a 500."""
+    for label, value, limit in fields:
+        if len(value) > limit:
+            raise AppealRefusal(
+                _("%(field)s is too long (at most %(count)s characters).")
+                % {"field": label, "count": limit}
+            )
+
+
 def _applicant_fields(category: Category, applicant: Applicant, anonymous: bool) -> dict:
     if anonymous:
         if not category.allows_anonymous:
@@ -68,6 +106,17 @@ def _applicant_fields(category: Category, applicant: Applicant, anonymous: bool)
     name = " ".join(applicant.full_name.split())
     if not name:
         raise AppealRefusal(_("Enter your full name."))
+    _lengths_check(
+        (_("The full name"), name, 300),
+        (_("The e-mail address"), applicant.email.strip(), 254),
+        (_("The phone"), applicant.phone.strip(), 40),
+        (_("The postal address"), applicant.postal_address.strip(), 300),
+    )
+    if applicant.email.strip():
+        try:
+            validate_email(applicant.email.strip())
+        except ValidationError:
+            raise AppealRefusal(_("Enter an e-mail address such as name@example.kz.")) from None
     if not applicant.iin.strip():
         raise AppealRefusal(_("Enter your IIN (12 digits)."))
     iin = iin_validate(applicant.iin)
@@ -96,10 +145,14 @@ def appeal_file(
     photos: Sequence[UploadedFile] = (),
     channel: str = Appeal.Channel.WEB,
     idempotency_key: str = "",
+    idempotency_scope: str = "",
     actor: Actor = None,
 ) -> tuple[Appeal, bool]:
-    """Register an appeal at once; (appeal, created). The same key again: the same appeal."""
-    key = idempotency_key.strip()[:100] or None
+    """Register an appeal at once; (appeal, created). The same key again through the same
+    door (idempotency_scope; blank: "staff" for staff, else "web"): the same appeal."""
+    staff = actor if actor is not None and actor.is_authenticated else None
+    scope = idempotency_scope or ("staff" if staff is not None else "web")
+    key = idempotency_key_scoped(scope=scope, key=idempotency_key)
     if key is not None and appeal_number_by_key(key) is not None:
         return Appeal.objects.get(idempotency_key=key), False
     if not category.is_active:
@@ -107,6 +160,7 @@ def appeal_file(
     text = description.strip()
     if len(text) < 10:
         raise AppealRefusal(_("Describe the problem in a few words (at least 10 characters)."))
+    _lengths_check((_("The description"), text, DESCRIPTION_MAX))
     if len(photos) > MAX_PHOTOS:
         raise AppealRefusal(_("Attach at most %(count)s photos.") % {"count": MAX_PHOTOS})
     if channel not in Appeal.Channel.values:
@@ -117,7 +171,6 @@ def appeal_file(
     cleaned = [photo_clean(photo) for photo in photos]
     received = timezone.now()
     registered_on, deadline = appeal_terms(received)
-    staff = actor if actor is not None and actor.is_authenticated else None
     try:
         with transaction.atomic():
             appeal = Appeal(

@@ -35,7 +35,6 @@ def partner_request_file(*, partner: PartnerApiKey, request: PartnerRequest) -> 
         part for part in (request.last_name.strip(), request.first_name.strip()) if part
     )
     anonymous = request.category.allows_anonymous and not request.iin.strip()
-    key = f"open311:{partner.pk}:{request.request_key.strip()}" if request.request_key else ""
     with transaction.atomic():
         appeal, created = appeal_file(
             category=request.category,
@@ -48,7 +47,8 @@ def partner_request_file(*, partner: PartnerApiKey, request: PartnerRequest) -> 
             ),
             anonymous=anonymous,
             channel=Appeal.Channel.WEB,
-            idempotency_key=key[:100],
+            idempotency_key=request.request_key,
+            idempotency_scope=f"open311:{partner.pk}",
         )
         if created:
             appeal.partner = partner

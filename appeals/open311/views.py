@@ -12,11 +12,15 @@ ignored: this endpoint serves one jurisdiction, the city.
 
 import datetime
 import functools
+import re
+import time
 from collections.abc import Callable
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.paginator import EmptyPage, Paginator
+from django.core.validators import validate_email
 from django.http import Http404, HttpRequest, HttpResponse
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -38,8 +42,10 @@ from appeals.open311.serializers import (
     service_document,
 )
 from appeals.open311.services import PartnerRequest, partner_request_file
+from appeals.services import DESCRIPTION_MAX
 from appeals.staff_selectors import address_point
 from rgis.errors import Refusal
+from rgis.ratelimit import rate_spend
 
 LANGUAGES = ("kk", "ru", "en")
 DEFAULT_LANGUAGE = "ru"
@@ -53,10 +59,11 @@ CHANGESET = "2026-03-01T00:00:00+05:00"
 class Open311Error(Exception):
     """An error the client can act on, written in the spec's format."""
 
-    def __init__(self, status: int, description: str) -> None:
+    def __init__(self, status: int, description: str, *, retry_after: int | None = None) -> None:
         super().__init__(description)
         self.status = status
         self.description = description
+        self.retry_after = retry_after
 
 
 def request_language(request: HttpRequest) -> str:
@@ -84,7 +91,10 @@ def open311_view(
             try:
                 return view(request, *args, fmt=fmt, **kwargs)
             except Open311Error as error:
-                return errors_respond(fmt, error.status, error.description)
+                response = errors_respond(fmt, error.status, error.description)
+                if error.retry_after is not None:
+                    response["Retry-After"] = str(error.retry_after)
+                return response
             except Http404:
                 return errors_respond(fmt, 404, _("Nothing is there."))
             except Refusal as refusal:
@@ -253,11 +263,67 @@ def _float(name: str, text: str) -> float | None:
         raise Open311Error(400, _("%(name)s must be a number.") % {"name": name}) from None
 
 
+# What a POST may carry, by parameter: at most so many characters (the appeal's columns).
+POST_LENGTHS = {
+    "service_code": 50,
+    "address_string": 300,
+    "description": DESCRIPTION_MAX,
+    "first_name": 150,
+    "last_name": 150,
+    "attribute[full_name]": 300,
+    "attribute[iin]": 20,
+    "email": 254,
+    "phone": 40,
+    "partner_token": 64,
+    "locale": 10,
+}
+PHONE = re.compile(r"\+?[0-9][0-9 ()\-]{4,39}")
+REQUEST_KEY = re.compile(r"[\x21-\x7e]{1,64}")  # printable ASCII, no spaces
+
+
+def _post_check(request: HttpRequest) -> None:
+    """Lengths and formats of what a partner posted: a 400 naming the parameter (never a
+    database error's 500)."""
+    params = request.POST
+    for name, limit in POST_LENGTHS.items():
+        if len(params.get(name, "")) > limit:
+            raise Open311Error(
+                400,
+                _("%(name)s is too long (at most %(count)s characters).")
+                % {"name": name, "count": limit},
+            )
+    email = params.get("email", "").strip()
+    if email:
+        try:
+            validate_email(email)
+        except ValidationError:
+            raise Open311Error(400, _("email is not an e-mail address.")) from None
+    phone = params.get("phone", "").strip()
+    if phone and not PHONE.fullmatch(phone):
+        raise Open311Error(400, _("phone may hold digits, spaces, “+”, “-”, “(” and “)” only."))
+    key = params.get("partner_token", "") or request.headers.get("Idempotency-Key", "")
+    if key and not REQUEST_KEY.fullmatch(key):
+        raise Open311Error(
+            400,
+            _("partner_token (or Idempotency-Key) is 1 to 64 printable characters, no spaces."),
+        )
+
+
 def _request_create(request: HttpRequest, fmt: str) -> HttpResponse:
     params = request.POST
     partner = partner_for_key(params.get("api_key", ""))
     if partner is None:
         raise Open311Error(403, _("The api_key is missing or not valid."))
+    # Per key: a leaked key, or a partner's app gone wrong, cannot flood the appeals office.
+    retry_at = rate_spend(f"open311:post:{partner.pk}", settings.RGIS_OPEN311_POST_RATE)
+    if retry_at is not None:
+        raise Open311Error(
+            429,
+            _("Too many requests with this api_key just now: try again after %(time)s UTC.")
+            % {"time": retry_at.strftime("%Y-%m-%dT%H:%M:%SZ")},
+            retry_after=max(1, int(retry_at.timestamp() - time.time()) + 1),
+        )
+    _post_check(request)
     code = params.get("service_code", "").strip()
     if not code:
         raise Open311Error(400, _("service_code is required."))

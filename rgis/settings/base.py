@@ -230,3 +230,41 @@ RGIS_APPEALS_AREAS_ATTRIBUTE = os.environ.get("RGIS_APPEALS_AREAS_ATTRIBUTE", "d
 # The portal's public address, for links in e-mails (e.g. https://rgis.taraz.kz); empty
 # gives links relative to the site.
 RGIS_PUBLIC_URL = os.environ.get("RGIS_PUBLIC_URL", "")
+
+# --- Who a client is, for rate limits (issue 12) ---
+# Proxies (addresses or CIDR networks, comma separated) whose X-Forwarded-For is believed:
+# the client is the first address, read from the right, that is not one of them. Default:
+# loopback and the private ranges (our nginx, a load balancer on the LAN); add a balancer
+# that has a public address. Anything a client writes itself is never believed.
+RGIS_TRUSTED_PROXIES = env_list(
+    "RGIS_TRUSTED_PROXIES", "127.0.0.0/8,::1/128,10.0.0.0/8,172.16.0.0/12,192.168.0.0/16,fc00::/7"
+)
+# An IPv6 client is counted by its network of this many bits: a subscriber gets a /64 (or
+# a /56) and can pick any address in it.
+RGIS_RATE_IPV6_PREFIX = env_int("RGIS_RATE_IPV6_PREFIX", 64)
+
+# --- Photo and request body limits (issue 12) ---
+# A photo may decode to at most this many pixels (counted from its header, before decoding;
+# a JPEG is counted at the reduced size it is decoded at): 40 MP is ~160 MB of memory.
+RGIS_APPEALS_PHOTO_MAX_PIXELS = env_int("RGIS_APPEALS_PHOTO_MAX_PIXELS", 40_000_000)
+# Any request body but a planner's import is refused over this many MB (nginx too): the
+# appeal form and Open311 carry at most 3 photos of RGIS_APPEALS_PHOTO_MAX_MB and some text.
+RGIS_MAX_REQUEST_MB = env_int("RGIS_MAX_REQUEST_MB", 50)
+# The import paths (regular expressions on the path) that get RGIS_MAX_UPLOAD_MB instead;
+# docker/nginx.conf.template has the same list.
+RGIS_LARGE_UPLOAD_PATHS = [
+    r"^/api/imports/",
+    r"^/[a-z]{2}/staff/imports/",
+    r"^/[a-z]{2}/staff/parcels/import/",
+    r"^/[a-z]{2}/staff/queues/[^/]+/import/",
+]
+
+# --- Open311 POST limits (issue 12) ---
+# Requests one partner's api_key may post (e.g. "120/10m": 120 in ten minutes); more get 429.
+RGIS_OPEN311_POST_RATE = os.environ.get("RGIS_OPEN311_POST_RATE", "120/10m")
+
+# --- Bounded appeals journal (issue 12) ---
+# The public journal and its CSV cover a range of received dates: the last month unless
+# chosen, at most this many days; a CSV holds at most this many rows (else: narrow it).
+RGIS_APPEALS_JOURNAL_MAX_DAYS = env_int("RGIS_APPEALS_JOURNAL_MAX_DAYS", 366)
+RGIS_APPEALS_JOURNAL_CSV_MAX_ROWS = env_int("RGIS_APPEALS_JOURNAL_CSV_MAX_ROWS", 20000)

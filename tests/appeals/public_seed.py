@@ -11,6 +11,7 @@ from django.utils import timezone
 from PIL import Image
 
 from appeals.models import Appeal, AppealEvent, Category
+from appeals.public_forms import filing_key_new
 from appeals.services import Applicant, appeal_file
 from geodata.models import District
 
@@ -84,7 +85,7 @@ def appeal_built(
         answered_at=answered,
         answer="Яма заделана" if answered else "",
         applicant_name="Тестов Тест",
-        idempotency_key=str(uuid.uuid4()),
+        idempotency_key=f"web:{uuid.uuid4()}",
     )
     AppealEvent.objects.create(appeal=appeal, at=received, status_after="registered")
     return appeal
@@ -118,7 +119,7 @@ def filing_data(**overrides) -> dict:
         "email": PERSON.email,
         "phone": PERSON.phone,
         "postal_address": PERSON.postal_address,
-        "idempotency_key": uuid.uuid4().hex,
+        "idempotency_key": filing_key_new(),
         "website": "",
         "nearby_shown": "",
     }

@@ -28,6 +28,7 @@ from django.utils import translation
 from appeals.models import Appeal, AppealFollower, AppealPhoto
 from appeals.nearby import NearbyAppeal
 from appeals.processing import appeal_answer, appeal_extend, appeal_status_set
+from appeals.public_forms import filing_key_new
 from appeals.services import Applicant, appeal_file, appeal_follow, follower_confirm
 from tests.appeals.public_seed import category, jpeg
 from tests.factories import StaffUserFactory
@@ -122,7 +123,7 @@ def seed_appeals() -> AppealSeed:
             photos=[jpeg()] if index < 2 else [],
             channel="walk_in" if index == 4 else "web",
             actor=operator if index == 4 else None,
-            idempotency_key=str(uuid.uuid4()),
+            idempotency_key=f"web:{uuid.uuid4()}",
         )
         appeals.append(appeal)
     anonymous, _ = appeal_file(
@@ -275,7 +276,7 @@ def test_filing_and_following_answer_without_anyone_elses_data(client, scanner, 
         "category": first.category.slug, "lat": str(first.location.y),
         "lon": str(first.location.x), "description": "Опять не горит фонарь во дворе",
         "full_name": new.full_name, "iin": new.iin, "email": new.email, "phone": new.phone,
-        "postal_address": NEW_FILER.postal_address, "idempotency_key": uuid.uuid4().hex,
+        "postal_address": NEW_FILER.postal_address, "idempotency_key": filing_key_new(),
     }  # fmt: skip
     step = client.post("/ru/appeals/new/", data)
     assert step.status_code == 200 and first.number in step.content.decode()

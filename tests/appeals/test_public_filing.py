@@ -7,6 +7,7 @@ import pytest
 from django.core.cache import cache
 
 from appeals.models import Appeal, AppealPhoto
+from appeals.public_forms import filing_key_open
 from tests.appeals.public_seed import PERSON, district_make, filing_data, jpeg
 from tests.queues.factories import ParcelFactory
 
@@ -25,9 +26,10 @@ def fresh_rate_limit():
 def test_the_form_carries_a_fresh_key_and_active_categories_by_department(client):
     first = client.get(URL).content.decode()
     second = client.get(URL).content.decode()
-    keys = [re.search(r'name="idempotency_key" value="([0-9a-f]{32})"', page)[1]
+    keys = [re.search(r'name="idempotency_key" value="([^"]+)"', page)[1]
             for page in (first, second)]  # fmt: skip
     assert keys[0] != keys[1]
+    assert all(filing_key_open(key) for key in keys)  # made and signed by the server
     assert '<optgroup label="Отдел ЖКХ">' in first
     assert "Уличное освещение" in first
     assert 'value="safety" data-anonymous="1"' in first
@@ -177,3 +179,11 @@ def test_four_photos_are_refused(client):
     assert response.status_code == 400
     assert "at most 3 photos" in response.content.decode()
     assert AppealPhoto.objects.count() == 0
+
+
+def test_an_over_long_email_is_refused_at_its_field_not_with_a_500(client):
+    email = "a" * 64 + "@" + ("b" * 60 + ".") * 4 + "kz"  # valid in form, 311 characters
+    response = client.post("/en/appeals/new/", filing_data(email=email))
+    assert response.status_code == 400
+    assert "Ensure this value has at most 254 characters" in response.content.decode()
+    assert Appeal.objects.count() == 0

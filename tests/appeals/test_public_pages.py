@@ -154,29 +154,34 @@ def test_the_journal_marks_overdue_and_late_and_its_csv_lists_every_appeal(
         extended_until=datetime.date(2025, 3, 31), answered=local(2025, 3, 3),
     )  # fmt: skip
     fresh = appeal_filed()
+    dates = "received_from=2025-01-01&received_to=2025-12-31"
     with django_assert_max_num_queries(8):
-        page = client.get("/en/appeals/journal/").content.decode()
+        page = client.get(f"/en/appeals/journal/?{dates}").content.decode()
     assert "data-overdue" in page.split(f'data-appeal="{overdue.number}"')[1].split("</tr>")[0]
     assert "data-late" in page.split(f'data-appeal="{late.number}"')[1].split("</tr>")[0]
     extended_row = page.split(f'data-appeal="{extended.number}"')[1].split("</tr>")[0]
     assert "data-late" not in extended_row and "(extended)" in extended_row
+    assert f'data-appeal="{fresh.number}"' not in page
 
-    response = client.get("/ru/appeals/journal.csv")
+    response = client.get(f"/ru/appeals/journal.csv?{dates}")
     assert response.status_code == 200 and response.streaming
     assert response["Content-Type"].startswith("text/csv")
     text = b"".join(response.streaming_content).decode("utf-8-sig")
     rows = list(csv.reader(io.StringIO(text)))
     assert rows[0][0] == "Номер" or rows[0][0] == "Number"
     by_number = {row[0]: row for row in rows[1:]}
-    assert set(by_number) == {overdue.number, late.number, extended.number, fresh.number}
+    assert set(by_number) == {overdue.number, late.number, extended.number}
     assert by_number[late.number][3] == "Дороги"
     assert by_number[late.number][6:9] == ["2025-02-24", "", "2025-03-03 10:00"]
     assert by_number[extended.number][7] == "2025-03-31"
-    assert by_number[fresh.number][1].startswith(today.isoformat())
-    filtered = client.get("/ru/appeals/journal.csv?category=roads")
+    filtered = client.get(f"/ru/appeals/journal.csv?category=roads&{dates}")
     lines = b"".join(filtered.streaming_content).decode("utf-8-sig").strip().splitlines()
     assert len(lines) == 2 and late.number in lines[1]
     assert PERSON.full_name.split()[0] not in text
+    # Without dates: the last month, on the page and in its CSV.
+    recent = b"".join(client.get("/ru/appeals/journal.csv").streaming_content)
+    [row] = list(csv.reader(io.StringIO(recent.decode("utf-8-sig"))))[1:]
+    assert row[0] == fresh.number and row[1].startswith(today.isoformat())
 
 
 def test_anonymous_appeals_list_like_any_other(client):

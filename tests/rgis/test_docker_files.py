@@ -58,6 +58,21 @@ def test_the_proxy_limits_uploads_and_caches_tiles():
     assert re.search(r"location /static/", template)
 
 
+def test_the_proxy_takes_big_bodies_only_on_the_planners_import_paths():
+    template = (DOCKER / "nginx.conf.template").read_text()
+    server = template.split("server {", 1)[1]
+    assert re.search(r"^    client_max_body_size \$\{RGIS_MAX_REQUEST_MB\}m;", server, re.M)
+    imports = re.search(
+        r'location ~ "([^"]+)" \{\s*client_max_body_size \$\{RGIS_MAX_UPLOAD_MB\}m;', server
+    )
+    assert imports is not None
+    import_paths = re.compile(imports[1])
+    for path in ("/api/imports/", "/kk/staff/imports/new/", "/ru/staff/queues/taraz/import/"):
+        assert import_paths.match(path), path
+    for path in ("/kk/appeals/new/", "/open311/v2/requests.json", "/ru/staff/appeals/1/answer/"):
+        assert not import_paths.match(path), path
+
+
 def test_an_upload_too_big_for_the_proxy_gets_a_page_in_the_three_languages():
     template = (DOCKER / "nginx.conf.template").read_text()
     page = re.search(r"error_page 413 /static/(\S+);", template)

@@ -71,7 +71,7 @@ def test_an_upload_over_the_limit_is_refused_before_it_is_read(client, settings)
     settings.RGIS_MAX_UPLOAD_MB = 1
     too_big = str(3 * 1024 * 1024)
     response = client.post(
-        "/api/staff/me",
+        "/api/imports/",
         data=b"x",
         content_type="application/zip",
         CONTENT_LENGTH=too_big,
@@ -80,7 +80,7 @@ def test_an_upload_over_the_limit_is_refused_before_it_is_read(client, settings)
     assert response.status_code == 413
     assert response.json()["error"].startswith("This upload is 3 MB; the portal accepts up to 1 MB")
 
-    response = client.post("/ru/staff/login/", data={}, CONTENT_LENGTH=too_big)
+    response = client.post("/ru/staff/imports/new/", data={}, CONTENT_LENGTH=too_big)
     assert response.status_code == 413
     page = response.content.decode()
     assert '<html lang="ru">' in page
