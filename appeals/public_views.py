@@ -18,7 +18,6 @@ from collections.abc import Iterator
 from django.conf import settings
 from django.core.paginator import Paginator
 from django.http import (
-    FileResponse,
     Http404,
     HttpRequest,
     HttpResponse,
@@ -55,7 +54,6 @@ from appeals.public_selectors import (
     active_categories,
     appeal_hidden_photo_reasons,
     appeal_number_by_key,
-    appeal_photo_public_get,
     appeal_public_get,
     appeal_receipt_get,
     appeals_public_filtered,
@@ -405,21 +403,6 @@ def appeal_detail(request: HttpRequest, number: str) -> HttpResponse:
             "follow_form": FollowForm(),
         },
     )
-
-
-@require_GET
-def appeal_photo(request: HttpRequest, number: str, photo_id: int) -> FileResponse:
-    """A photo of an appeal, unless a moderator hid it (then there is none to fetch)."""
-    photo = appeal_photo_public_get(number, photo_id)
-    if photo is None:
-        raise Http404("No such photo")
-    try:
-        handle = photo.image.open("rb")
-    except FileNotFoundError:
-        raise Http404("No such photo") from None
-    response = FileResponse(handle, content_type="image/jpeg")
-    response["Cache-Control"] = "public, max-age=3600"
-    return response
 
 
 def _page_of(request: HttpRequest, rows, size: int):

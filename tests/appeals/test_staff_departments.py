@@ -124,7 +124,7 @@ def test_the_front_office_files_for_every_department(appeals_operator):
     key = form_key(operator.get("/en/staff/appeals/new/").content.decode())
     response = operator.post("/en/staff/appeals/new/", visitor(key))  # street lighting
     assert response.status_code == 302
-    filed = Appeal.objects.get(idempotency_key=key)
+    filed = Appeal.objects.get(idempotency_key=f"staff:{key}")
     assert filed.department.slug == "housing"
     # He prints the receipt of what he accepted, but the appeal is the department's.
     receipt = operator.get(response.url).content.decode()

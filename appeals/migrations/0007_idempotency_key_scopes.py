@@ -20,7 +20,7 @@ WHERE idempotency_key IS NOT NULL
 
 
 class Migration(migrations.Migration):
-    dependencies = [("appeals", "0005_follower_confirmation")]
+    dependencies = [("appeals", "0006_department_operators")]
 
     operations = [
         migrations.RunSQL(SCOPE_EXISTING_KEYS, migrations.RunSQL.noop),
