@@ -230,3 +230,13 @@ RGIS_APPEALS_AREAS_ATTRIBUTE = os.environ.get("RGIS_APPEALS_AREAS_ATTRIBUTE", "d
 # The portal's public address, for links in e-mails (e.g. https://rgis.taraz.kz); empty
 # gives links relative to the site.
 RGIS_PUBLIC_URL = os.environ.get("RGIS_PUBLIC_URL", "")
+
+# --- Statement timeouts (issue 12) ---
+# Every statement of a web request is cancelled after this many milliseconds and the
+# visitor gets a "busy, try again" page (503) instead of holding a database backend; tiles,
+# OGC and what's-here keep their own shorter limits. Commands, migrations, imports and the
+# job worker run under RGIS_WORKER_STATEMENT_TIMEOUT_MS instead (0: no limit). How a
+# connection knows which it is: rgis/db.py.
+RGIS_WEB_STATEMENT_TIMEOUT_MS = env_int("RGIS_WEB_STATEMENT_TIMEOUT_MS", 15000)
+RGIS_WORKER_STATEMENT_TIMEOUT_MS = env_int("RGIS_WORKER_STATEMENT_TIMEOUT_MS", 0)
+MIDDLEWARE = [*MIDDLEWARE, "rgis.errors.StatementTimeoutMiddleware"]
