@@ -240,3 +240,11 @@ RGIS_PUBLIC_URL = os.environ.get("RGIS_PUBLIC_URL", "")
 RGIS_WEB_STATEMENT_TIMEOUT_MS = env_int("RGIS_WEB_STATEMENT_TIMEOUT_MS", 15000)
 RGIS_WORKER_STATEMENT_TIMEOUT_MS = env_int("RGIS_WORKER_STATEMENT_TIMEOUT_MS", 0)
 MIDDLEWARE = [*MIDDLEWARE, "rgis.errors.StatementTimeoutMiddleware"]
+
+# --- Two database roles (issue 12) ---
+# DATABASE_OWNER_URL: the role that owns the schema (tables, triggers); `migrate` and
+# `db_grant_app_role` connect as it. DATABASE_URL's role then gets row rights only (no
+# TRUNCATE, no ownership), so the portal cannot drop or disable the append-only triggers.
+# Unset (development): one role does both.
+DATABASE_OWNER_URL = os.environ.get("DATABASE_OWNER_URL", "")
+DATABASE_OWNER = dj_database_url.parse(DATABASE_OWNER_URL) if DATABASE_OWNER_URL else None
