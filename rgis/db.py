@@ -38,7 +38,9 @@ def web_request_started(**kwargs: Any) -> None:
     for connection in connections.all(initialized_only=True):
         applied = getattr(connection, "rgis_statement_timeout", None)
         if connection.connection is not None and applied is not None and applied != wanted:
-            with connection.cursor() as cursor:
+            # On the driver's connection, like Django's own connection set-up: not a query
+            # of the request (query-count assertions do not see it).
+            with connection.connection.cursor() as cursor:
                 cursor.execute(f"SET statement_timeout = {wanted}")
             connection.rgis_statement_timeout = wanted  # type: ignore[attr-defined]
 
