@@ -147,3 +147,44 @@ def test_a_value_no_key_reads_is_reported_and_left(keys):
     assert Application.objects.get(pk=applications[0].pk).iin_encrypted == (
         applications[0].iin_encrypted
     )
+
+
+@pytest.mark.django_db(transaction=True)
+def test_rotation_skips_rows_a_request_holds_and_a_second_run_finishes(keys):
+    """A row locked by a running request is not waited for: counted busy, done next run."""
+    import psycopg2
+    from django.db import connection
+
+    _queue, applications, _appeal = _written_under_a()
+    keys.RGIS_PERSONAL_ENCRYPTION_KEYS = [ENCRYPT_B, KEY_A]
+    keys.RGIS_PERSONAL_LOOKUP_KEYS = [LOOKUP_B, KEY_A]
+    params = connection.get_connection_params()
+    request = psycopg2.connect(
+        dbname=params["dbname"],
+        user=params.get("user"),
+        password=params.get("password"),
+        host=params.get("host"),
+        port=params.get("port"),
+    )
+    try:
+        with request.cursor() as cursor:  # an officer's service holding the row
+            cursor.execute(
+                "SELECT id FROM queues_application WHERE id = %s FOR UPDATE",
+                [applications[0].pk],
+            )
+        out = io.StringIO()
+        with pytest.raises(CommandError, match="run the command again"):
+            call_command("personal_data_rotate", stdout=out)
+        assert "1 busy" in out.getvalue()
+        held = Application.objects.get(pk=applications[0].pk)
+        assert held.iin_digest == applications[0].iin_digest  # untouched while held
+    finally:
+        request.rollback()
+        request.close()
+
+    call_command("personal_data_rotate", stdout=io.StringIO())
+    keys.RGIS_PERSONAL_ENCRYPTION_KEYS = [ENCRYPT_B]
+    keys.RGIS_PERSONAL_LOOKUP_KEYS = [LOOKUP_B]
+    held = Application.objects.get(pk=applications[0].pk)
+    assert personal.personal_decrypt_or_fail(held.iin_encrypted) == PEOPLE[0]
+    assert held.iin_digest == personal.iin_digest(PEOPLE[0])
