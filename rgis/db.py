@@ -100,7 +100,10 @@ def connected_as_owner(alias: str = "default") -> Iterator[bool]:
     """Run the block on `alias` connected as DATABASE_OWNER_URL's role, if one is set.
 
     Yields whether it switched. The connection is closed before and after, so nothing
-    done as the owner leaks into later work of this process.
+    done as the owner leaks into later work of this process. The database stays the
+    connection's own (the test runner's test database stays the test database); the owner's
+    URL gives the role, its password, and the host and port (e.g. PostgreSQL itself where
+    the app goes through PgBouncer).
     """
     owner = getattr(settings, "DATABASE_OWNER", None)
     if not owner or alias != "default":
@@ -117,7 +120,7 @@ def connected_as_owner(alias: str = "default") -> Iterator[bool]:
         connection.settings_dict.update(saved)
 
 
-_OWNER_KEYS = ("NAME", "USER", "PASSWORD", "HOST", "PORT")
+_OWNER_KEYS = ("USER", "PASSWORD", "HOST", "PORT")
 
 
 def app_role_grant(cursor: Any, role: str) -> None:

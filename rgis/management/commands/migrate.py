@@ -24,8 +24,10 @@ class Command(DjangoMigrateCommand):
         database = options["database"]
         app_role = connections[database].settings_dict["USER"]
         app_password = connections[database].settings_dict["PASSWORD"]
-        with connected_as_owner(database) as as_owner:
+        with connected_as_owner(database) as switched:
             connection = connections[database]
+            # One role for both (development): nothing to grant.
+            as_owner = switched and connection.settings_dict["USER"] != app_role
             with connection.cursor() as cursor:
                 cursor.execute(MIGRATE_LOCK_SQL)
             try:
