@@ -184,3 +184,29 @@ def test_migrate_as_the_owner_creates_a_missing_app_role(app_role, settings):
                 cursor.execute("TRUNCATE queues_queue")
     finally:
         session.close()
+
+
+def test_switching_an_installation_where_the_app_role_owned_the_tables(app_role):
+    """`--reassign` hands what the app role owned to the owner; then it cannot drop it."""
+    with connection.cursor() as cursor:
+        cursor.execute(f"GRANT CREATE ON SCHEMA public TO {app_role[0]}")
+    session = _connect_as(app_role)
+    try:
+        with session.cursor() as cursor:
+            cursor.execute("CREATE TABLE rgis_owned_probe (id bigserial PRIMARY KEY)")
+        with connection.cursor() as cursor:
+            cursor.execute(f"REVOKE CREATE ON SCHEMA public FROM {app_role[0]}")
+
+        call_command("db_grant_app_role", app_role[0], "--reassign", verbosity=0)
+
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT tableowner FROM pg_tables WHERE tablename = 'rgis_owned_probe'")
+            assert cursor.fetchone()[0] == connection.settings_dict["USER"]
+        with session.cursor() as cursor:
+            cursor.execute("INSERT INTO rgis_owned_probe DEFAULT VALUES")
+            with pytest.raises(errors.InsufficientPrivilege):
+                cursor.execute("DROP TABLE rgis_owned_probe")
+    finally:
+        session.close()
+        with connection.cursor() as cursor:
+            cursor.execute("DROP TABLE IF EXISTS rgis_owned_probe")
