@@ -6,5 +6,10 @@ class AppealsConfig(AppConfig):
 
     def ready(self) -> None:
         from appeals.map_api import register_appeal_layers
+        from rgis.personal import personal_field_register
 
         register_appeal_layers()
+        # The applicant's IIN, encrypted, and its look-up hash (personal_data_rotate).
+        personal_field_register(
+            "appeals.Appeal", encrypted="applicant_iin_encrypted", digest="applicant_iin_digest"
+        )

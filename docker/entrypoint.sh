@@ -7,8 +7,9 @@
 #                     stay, for pages still open that name them);
 #                  2. applies migrations unless RGIS_MIGRATE=0, one container at a time
 #                     (a PostgreSQL advisory lock), so several web containers may start
-#                     together;
-#                  then runs gunicorn.
+#                     together; as DATABASE_OWNER_URL's role when set, then grants the app
+#                     role of DATABASE_URL row rights only;
+#                  then runs gunicorn without DATABASE_OWNER_URL in its environment.
 #   anything else  runs as given, e.g. `python manage.py db_worker --queue-name '*'`.
 set -eu
 
@@ -25,20 +26,14 @@ if [ "${1:-}" = "gunicorn" ]; then
         fi
     fi
     if [ "${RGIS_MIGRATE:-1}" = "1" ]; then
+        # `migrate` takes the advisory lock itself; with DATABASE_OWNER_URL it connects as
+        # the owner role, creates the app role of DATABASE_URL if missing and grants it
+        # row rights only (rgis/management/commands/migrate.py).
         echo "entrypoint: applying migrations"
-        python - <<'PY'
-import django
-
-django.setup()
-from django.core.management import call_command  # noqa: E402
-from django.db import connection  # noqa: E402
-
-# Held until this process exits: a second container waits here, then finds nothing to do.
-with connection.cursor() as cursor:
-    cursor.execute("SELECT pg_advisory_lock(hashtext('e-rgis migrate'))")
-call_command("migrate", interactive=False, verbosity=1)
-PY
+        python manage.py migrate --no-input
     fi
+    # The serving processes never hold the owner's password.
+    unset DATABASE_OWNER_URL
 fi
 
 exec "$@"

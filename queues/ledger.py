@@ -22,11 +22,13 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from cryptography.fernet import InvalidToken
 from django.db import transaction
 from django.db.models.expressions import RawSQL
 from django.utils import timezone
 
-from queues.models import GENESIS_HASH, LedgerEntry, LedgerRoot, Queue
+from queues.models import GENESIS_HASH, Application, LedgerEntry, LedgerRoot, Queue
+from rgis.personal import ledger_pseudonym, personal_decrypt_or_fail
 
 if TYPE_CHECKING:
     from queues.ledger_check import ChainProblem, ChainReport
@@ -104,6 +106,31 @@ def ledger_append_many(
             previous_hash = entry.entry_hash
             entries.append(entry)
         return LedgerEntry.objects.bulk_create(entries, batch_size=5000)
+
+
+def ledger_applicant_of(application: Application) -> str:
+    """The applicant hash the ledger gives an application: the one its entries carry.
+
+    Read from the application's latest entry (a corrected IIN changes it there), never
+    from `iin_digest`: that look-up hash is re-keyed by `personal_data_rotate`, while the
+    ledger's pseudonym key never changes (rgis.personal.ledger_pseudonym).
+    """
+    applicant = (
+        LedgerEntry.objects.filter(
+            queue_id=application.queue_id, application_number=application.number
+        )
+        .exclude(applicant_key="")
+        .order_by("-sequence")
+        .values_list("applicant_key", flat=True)
+        .first()
+    )
+    if applicant:
+        return applicant
+    try:
+        return ledger_pseudonym(personal_decrypt_or_fail(application.iin_encrypted))
+    except InvalidToken:
+        # Rows bulk-loaded outside the services (benchmarks) with no readable IIN.
+        return application.iin_digest
 
 
 def ledger_append(

@@ -28,7 +28,7 @@ from django.utils.translation import gettext_lazy as _
 from parcels.models import Parcel
 from parcels.services import parcel_status_set
 from queues.errors import QueueRefusal
-from queues.ledger import ledger_append, timestamp_text
+from queues.ledger import ledger_append, ledger_applicant_of, timestamp_text
 from queues.models import Application, LedgerEntry, LotDraw, Offer, Queue
 from queues.removals import application_remove
 from queues.selectors import application_head, application_next_after
@@ -41,6 +41,7 @@ from queues.services import (
     queue_lock,
 )
 from queues.tasks import queue_moved_announce, status_change_announce
+from rgis.personal import iin_digests_of
 from staff.services import audit_snapshot
 
 logger = logging.getLogger(__name__)
@@ -113,7 +114,7 @@ def offer_open(
         queue=queue,
         event=LedgerEntry.Event.OFFERED,
         application_number=locked.number,
-        applicant_key=locked.iin_digest,
+        applicant_key=ledger_applicant_of(locked),
         details=details,
     )
     queue_audit(
@@ -207,7 +208,7 @@ def offer_accept(*, offer: Offer, actor: Actor) -> Application:
             queue=queue,
             event=LedgerEntry.Event.ACCEPTED,
             application_number=application.number,
-            applicant_key=application.iin_digest,
+            applicant_key=ledger_applicant_of(application),
             details={
                 "status_before": Application.Status.OFFERED,
                 "status_after": Application.Status.ALLOCATED,
@@ -235,7 +236,7 @@ def _plot_received_before(application: Application) -> Application | None:
     return (
         Application.objects.select_related("queue")
         .filter(
-            iin_digest=application.iin_digest,
+            iin_digest__in=iin_digests_of(application.iin_encrypted, application.iin_digest),
             purpose_id=application.purpose_id,
             status=Application.Status.ALLOCATED,
         )
@@ -250,7 +251,7 @@ def _other_applications_removed(application: Application, actor: Actor) -> None:
     with the reason "received a plot", each in its own queue's ledger."""
     others = (
         Application.objects.filter(
-            iin_digest=application.iin_digest,
+            iin_digest__in=iin_digests_of(application.iin_encrypted, application.iin_digest),
             purpose_id=application.purpose_id,
             status=Application.Status.WAITING,
         )
@@ -316,7 +317,7 @@ def _offer_close(
         queue=queue,
         event=event,
         application_number=application.number,
-        applicant_key=application.iin_digest,
+        applicant_key=ledger_applicant_of(application),
         details=details,
     )
     queue_audit(

@@ -17,7 +17,7 @@ from django.utils import timezone
 
 from parcels.models import Parcel
 from queues.models import Application, Queue, QueueDay
-from rgis.personal import iin_digest, name_mask
+from rgis.personal import iin_digests, name_mask
 
 PAGE_SIZE = 100
 # Plots allocated this recently still show on the residents' map as "being handed out".
@@ -141,7 +141,9 @@ def application_public_get(number: str) -> Application | None:
 def applications_of_person(iin: str) -> list[Application]:
     """Every application of the person with this (valid) IIN, in every queue."""
     return list(
-        _public_applications().filter(iin_digest=iin_digest(iin)).order_by("filed_at", "number")
+        _public_applications()
+        .filter(iin_digest__in=iin_digests(iin))  # any look-up key, until rotated
+        .order_by("filed_at", "number")
     )
 
 

@@ -36,7 +36,14 @@ from queues.errors import QueueRefusal
 from queues.ledger import LedgerEvent, ledger_append_many, timestamp_text
 from queues.models import Application, LedgerEntry, Queue
 from queues.services import Actor, application_refusal_from, queue_audit, queue_lock
-from rgis.personal import InvalidIIN, iin_digest, iin_validate, personal_encrypt
+from rgis.personal import (
+    InvalidIIN,
+    iin_digest,
+    iin_digests,
+    iin_validate,
+    ledger_pseudonym,
+    personal_encrypt,
+)
 
 BATCH_SIZE = 5000
 REFUSED_ROWS_KEPT = 1000  # rows listed in a report; the counts are always complete
@@ -335,7 +342,10 @@ def _in_batches(items: list[str]) -> Iterator[list[str]]:
 def _database_conflicts(queue: Queue, rows: list[_Accepted]) -> tuple[set[str], set[str], set[str]]:
     """Numbers already used, people already live in this queue, people already given a plot."""
     numbers = [row.number for row in rows]
-    digests = list({row.digest for row in rows})
+    # Every look-up key's hash of each person, mapped to the newest one the rows carry:
+    # rows not yet re-hashed by personal_data_rotate carry an older key's.
+    newest_of = {digest: row.digest for row in rows for digest in iin_digests(row.iin)}
+    digests = list(newest_of)
     used: set[str] = set()
     for batch in _in_batches(numbers):
         used.update(Application.objects.filter(number__in=batch).values_list("number", flat=True))
@@ -343,12 +353,14 @@ def _database_conflicts(queue: Queue, rows: list[_Accepted]) -> tuple[set[str], 
     received: set[str] = set()
     for batch in _in_batches(digests):
         live.update(
-            Application.objects.filter(
+            newest_of[digest]
+            for digest in Application.objects.filter(
                 queue=queue, status__in=Application.LIVE_STATUSES, iin_digest__in=batch
             ).values_list("iin_digest", flat=True)
         )
         received.update(
-            Application.objects.filter(
+            newest_of[digest]
+            for digest in Application.objects.filter(
                 purpose_id=queue.purpose_id,
                 status=Application.Status.ALLOCATED,
                 iin_digest__in=batch,
@@ -437,7 +449,7 @@ def _register_write(queue: Queue, rows: list[_Accepted]) -> None:
             LedgerEvent(
                 LedgerEntry.Event.REGISTERED,
                 row.number,
-                row.digest,
+                ledger_pseudonym(row.iin),
                 {
                     "filed_at": timestamp_text(row.filed_at),
                     "status": Application.Status.WAITING,

@@ -5,7 +5,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from queues.errors import QueueRefusal
-from queues.ledger import ledger_append
+from queues.ledger import ledger_append, ledger_applicant_of
 from queues.models import Application, LedgerEntry, RemovalReason
 from queues.services import Actor, application_lock, queue_audit, queue_lock
 from queues.tasks import queue_moved_announce, status_change_announce
@@ -47,7 +47,7 @@ def application_remove(
             queue=queue,
             event=LedgerEntry.Event.REMOVED,
             application_number=locked.number,
-            applicant_key=locked.iin_digest,
+            applicant_key=ledger_applicant_of(locked),
             details={
                 "status_before": Application.Status.WAITING,
                 "status_after": Application.Status.REMOVED,

@@ -8,7 +8,7 @@ from django.db.models import Count, Q, QuerySet
 
 from parcels.models import Parcel
 from queues.models import Application, LedgerEntry, Queue
-from rgis.personal import InvalidIIN, iin_digest, iin_validate
+from rgis.personal import InvalidIIN, iin_digests, iin_validate
 
 # The waiting applications filed on earlier days (QueueDay, kept by a trigger), plus those
 # of the same day ahead in (filed_at, number) order: a few thousand day rows and one day's
@@ -139,7 +139,7 @@ def application_search(queue: Queue, *, status: str = "", text: str = "") -> Que
                 Q(number__icontains=text) | Q(full_name__icontains=text)
             )
         else:
-            applications = applications.filter(iin_digest=iin_digest(iin))
+            applications = applications.filter(iin_digest__in=iin_digests(iin))
     return applications
 
 

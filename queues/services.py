@@ -20,11 +20,18 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from queues.errors import QueueRefusal
-from queues.ledger import ledger_append, timestamp_text
+from queues.ledger import ledger_append, ledger_applicant_of, timestamp_text
 from queues.models import Application, LedgerEntry, Queue
 from queues.selectors import application_position
 from queues.tasks import queue_moved_announce
-from rgis.personal import iin_digest, iin_validate, personal_encrypt
+from rgis.personal import (
+    iin_digest,
+    iin_digests,
+    iin_validate,
+    ledger_pseudonym,
+    personal_decrypt_or_fail,
+    personal_encrypt,
+)
 from staff.services import audit_record, audit_snapshot
 
 Actor = AbstractBaseUser | AnonymousUser | None
@@ -95,6 +102,27 @@ def application_refusal_from(error: IntegrityError) -> QueueRefusal | None:
     return None
 
 
+def _older_key_conflict_refuse(queue: Queue, iin: str) -> None:
+    """The database's person rules, for rows still hashed under an older look-up key.
+
+    The unique index and the "one plot per purpose" trigger compare hashes; until
+    `personal_data_rotate` has re-hashed every row, the same person may carry an older
+    key's hash there, so the service asks for those too.
+    """
+    older = iin_digests(iin)[1:]
+    if not older:
+        return
+    same_person = Application.objects.filter(iin_digest__in=older)
+    if same_person.filter(queue=queue, status__in=Application.LIVE_STATUSES).exists():
+        raise QueueRefusal(_("This person already has a live application in this queue."))
+    if same_person.filter(
+        purpose_id=queue.purpose_id, status=Application.Status.ALLOCATED
+    ).exists():
+        raise QueueRefusal(
+            _("This person has already received a plot for this purpose (once in a lifetime).")
+        )
+
+
 def application_register(
     *,
     queue: Queue,
@@ -119,6 +147,7 @@ def application_register(
     digest = iin_digest(valid_iin)
     try:
         with transaction.atomic():
+            _older_key_conflict_refuse(queue, valid_iin)
             application = Application(
                 queue=queue,
                 purpose_id=queue.purpose_id,
@@ -138,7 +167,7 @@ def application_register(
                 queue=queue,
                 event=LedgerEntry.Event.REGISTERED,
                 application_number=application.number,
-                applicant_key=digest,
+                applicant_key=ledger_pseudonym(valid_iin),
                 details={"filed_at": timestamp_text(filed), "status": Application.Status.WAITING},
             )
             if actor is not None and actor.is_authenticated:
@@ -176,7 +205,7 @@ def application_verify(*, application: Application, actor: Actor) -> Application
             queue=queue,
             event=LedgerEntry.Event.VERIFIED,
             application_number=locked.number,
-            applicant_key=locked.iin_digest,
+            applicant_key=ledger_applicant_of(locked),
             details={"status": locked.status},
         )
         queue_audit(
@@ -210,9 +239,8 @@ def _correction_values(application: Application, changes: dict[str, Any]) -> dic
             values["full_name"] = name
     if "iin" in changes:
         iin = iin_validate(str(changes["iin"] or ""))
-        digest = iin_digest(iin)
-        if digest != application.iin_digest:
-            values["iin_digest"] = digest
+        if application.iin_digest not in iin_digests(iin):
+            values["iin_digest"] = iin_digest(iin)
             values["iin_encrypted"] = personal_encrypt(iin)
     if "email" in changes:
         email = str(changes["email"] or "").strip()
@@ -255,7 +283,7 @@ def application_correct(
             before = audit_snapshot(locked)
             position_before = application_position(locked)
             filed_before = locked.filed_at
-            applicant_before = locked.iin_digest
+            applicant_before = ledger_applicant_of(locked)
             for field, value in values.items():
                 setattr(locked, field, value)
             locked.full_clean(validate_constraints=False, validate_unique=False)
@@ -278,7 +306,11 @@ def application_correct(
                 queue=queue,
                 event=LedgerEntry.Event.CORRECTED,
                 application_number=locked.number,
-                applicant_key=locked.iin_digest,
+                applicant_key=(
+                    ledger_pseudonym(personal_decrypt_or_fail(locked.iin_encrypted))
+                    if "iin_digest" in values
+                    else applicant_before
+                ),
                 details=details,
             )
             queue_audit(

@@ -1,18 +1,26 @@
 """Personal data of applicants: the IIN (validated, encrypted at rest, looked up by a keyed
 hash) and names masked for public lists.
 
-The keyed hash (HMAC-SHA-256 under RGIS_PERSONAL_DATA_KEY) lets the queue find "this
-person's applications" and lets the public ledger say "the same person" without an IIN:
-an IIN has too few possible values for a plain hash to hide it.
+Three kinds of key, each a list or a setting of its own (rgis/settings/base.py):
+- RGIS_PERSONAL_ENCRYPTION_KEYS encrypt IINs at rest (newest first: written with the first,
+  read with any);
+- RGIS_PERSONAL_LOOKUP_KEYS key the look-up hash stored beside each IIN, which lets the
+  portal find "this person's applications" without an IIN (an IIN has too few possible
+  values for a plain hash to hide it); new hashes use the first, look-ups try each;
+- RGIS_LEDGER_PSEUDONYM_KEY keys the applicant's hash in the public queue ledger, and never
+  changes (see ledger_pseudonym).
+`manage.py personal_data_rotate` re-encrypts and re-hashes every registered column with the
+newest keys, after which the older ones can be dropped from the lists.
 """
 
 import base64
 import datetime
 import hashlib
 import hmac
+from dataclasses import dataclass
 from functools import lru_cache
 
-from cryptography.fernet import Fernet, InvalidToken
+from cryptography.fernet import Fernet, InvalidToken, MultiFernet
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured, ValidationError
 from django.utils.translation import gettext_lazy as _
@@ -85,35 +93,131 @@ def iin_validate(text: str) -> str:
     return iin
 
 
-@lru_cache(maxsize=4)
-def _keys(secret: str) -> tuple[bytes, Fernet]:
-    if not secret:
-        raise ImproperlyConfigured("RGIS_PERSONAL_DATA_KEY is not set.")
+# --- Keys (issue 12): encryption and look-up keys rotate; the ledger's pseudonym key not ---
+#
+# Each secret of a list gives a key of its own purpose (HMAC-SHA-256 of the secret's
+# SHA-256 with a purpose label), so a secret that found its way into both lists still
+# gives two unrelated keys, and a key of one purpose says nothing about another. The
+# derivation of each purpose is the one the single RGIS_PERSONAL_DATA_KEY always had, so
+# that key, as the one entry of both lists, reads and matches everything stored so far.
+_FERNET_PURPOSE = b"e-rgis fernet"
+_DIGEST_PURPOSE = b"e-rgis iin digest"
+
+
+def _derived(secret: str, purpose: bytes) -> bytes:
     master = hashlib.sha256(secret.encode()).digest()
-    digest_key = hmac.new(master, b"e-rgis iin digest", hashlib.sha256).digest()
-    fernet_key = hmac.new(master, b"e-rgis fernet", hashlib.sha256).digest()
-    return digest_key, Fernet(base64.urlsafe_b64encode(fernet_key))
+    return hmac.new(master, purpose, hashlib.sha256).digest()
+
+
+@lru_cache(maxsize=8)
+def _fernets(secrets: tuple[str, ...]) -> tuple[MultiFernet, Fernet]:
+    """All encryption keys (to read) and the newest (to write)."""
+    fernets = [Fernet(base64.urlsafe_b64encode(_derived(s, _FERNET_PURPOSE))) for s in secrets]
+    return MultiFernet(fernets), fernets[0]
+
+
+@lru_cache(maxsize=8)
+def _digest_keys(secrets: tuple[str, ...]) -> tuple[bytes, ...]:
+    return tuple(_derived(secret, _DIGEST_PURPOSE) for secret in secrets)
+
+
+def _secrets(name: str) -> tuple[str, ...]:
+    """A key list from the settings; the single RGIS_PERSONAL_DATA_KEY where it is empty."""
+    secrets = tuple(getattr(settings, name, ()) or ())
+    if not secrets and settings.RGIS_PERSONAL_DATA_KEY:
+        secrets = (settings.RGIS_PERSONAL_DATA_KEY,)
+    if not secrets:
+        raise ImproperlyConfigured(f"{name} (or RGIS_PERSONAL_DATA_KEY) is not set.")
+    return secrets
+
+
+def _hmac_hex(key: bytes, iin: str) -> str:
+    return hmac.new(key, iin.encode(), hashlib.sha256).hexdigest()
 
 
 def iin_digest(iin: str) -> str:
-    """The keyed hash of a valid IIN (64 hex characters): same person, same digest."""
-    digest_key, _fernet = _keys(settings.RGIS_PERSONAL_DATA_KEY)
-    return hmac.new(digest_key, iin.encode(), hashlib.sha256).hexdigest()
+    """The look-up hash of a valid IIN under the newest look-up key (64 hex characters)."""
+    return _hmac_hex(_digest_keys(_secrets("RGIS_PERSONAL_LOOKUP_KEYS"))[0], iin)
+
+
+def iin_digests(iin: str) -> list[str]:
+    """The look-up hashes of an IIN under every look-up key, newest first.
+
+    Look-ups ask for any of them: until `personal_data_rotate` has re-hashed every row,
+    some rows still carry a hash under an older key.
+    """
+    return [_hmac_hex(key, iin) for key in _digest_keys(_secrets("RGIS_PERSONAL_LOOKUP_KEYS"))]
+
+
+def ledger_pseudonym(iin: str) -> str:
+    """The applicant's keyed hash the public queue ledger publishes (docs/ledger.md).
+
+    Its key (RGIS_LEDGER_PSEUDONYM_KEY, by default the original RGIS_PERSONAL_DATA_KEY)
+    never rotates: the ledger is append-only and published, its entries can never be
+    re-hashed, and "the same person" must stay the same hash from the first entry on.
+    """
+    secret = getattr(settings, "RGIS_LEDGER_PSEUDONYM_KEY", "") or settings.RGIS_PERSONAL_DATA_KEY
+    if not secret:
+        raise ImproperlyConfigured(
+            "RGIS_LEDGER_PSEUDONYM_KEY (or RGIS_PERSONAL_DATA_KEY) is not set."
+        )
+    return _hmac_hex(_derived(secret, _DIGEST_PURPOSE), iin)
 
 
 def personal_encrypt(text: str) -> str:
-    """Text encrypted with the personal-data key (Fernet: AES-128-CBC and HMAC)."""
-    _digest_key, fernet = _keys(settings.RGIS_PERSONAL_DATA_KEY)
-    return fernet.encrypt(text.encode()).decode()
+    """Text encrypted with the newest personal-data key (Fernet: AES-128-CBC and HMAC)."""
+    _all, newest = _fernets(_secrets("RGIS_PERSONAL_ENCRYPTION_KEYS"))
+    return newest.encrypt(text.encode()).decode()
+
+
+def personal_decrypt_or_fail(token: str) -> str:
+    """The text personal_encrypt made, read with any configured key; raises InvalidToken."""
+    every, _newest = _fernets(_secrets("RGIS_PERSONAL_ENCRYPTION_KEYS"))
+    return every.decrypt(token.encode()).decode()
 
 
 def personal_decrypt(token: str) -> str:
-    """The text personal_encrypt made; a marker where the key has changed since."""
-    _digest_key, fernet = _keys(settings.RGIS_PERSONAL_DATA_KEY)
+    """The text personal_encrypt made; a marker where no configured key reads it."""
     try:
-        return fernet.decrypt(token.encode()).decode()
+        return personal_decrypt_or_fail(token)
     except InvalidToken:
         return str(_("(cannot be read with the current key)"))
+
+
+def personal_reencrypted(token: str) -> str | None:
+    """The token encrypted anew with the newest key, or None if it already is."""
+    every, newest = _fernets(_secrets("RGIS_PERSONAL_ENCRYPTION_KEYS"))
+    try:
+        newest.decrypt(token.encode())
+        return None
+    except InvalidToken:
+        return every.rotate(token.encode()).decode()
+
+
+# --- Where the apps keep personal data (rgis imports no app: they register here) ---
+
+
+@dataclass(frozen=True)
+class PersonalField:
+    """An encrypted column and, optionally, the look-up hash column made from its text."""
+
+    model: str  # "app_label.ModelName"
+    encrypted: str
+    digest: str = ""
+
+
+_personal_fields: list[PersonalField] = []
+
+
+def personal_field_register(model: str, *, encrypted: str, digest: str = "") -> None:
+    """Declare an encrypted column (and its look-up hash) for `personal_data_rotate`."""
+    field = PersonalField(model, encrypted, digest)
+    if field not in _personal_fields:
+        _personal_fields.append(field)
+
+
+def personal_fields() -> tuple[PersonalField, ...]:
+    return tuple(_personal_fields)
 
 
 def name_mask(full_name: str) -> str:
@@ -125,3 +229,16 @@ def name_mask(full_name: str) -> str:
     masked = surname[0] + "***" + surname[-1] if len(surname) > 2 else surname[0] + "***"
     initials = " ".join(part[0] + "." for part in parts[1:3])
     return f"{masked} {initials}".strip()
+
+
+def iin_digests_of(encrypted: str, digest: str) -> list[str]:
+    """Every look-up hash of the IIN in `encrypted`, with `digest` (the one stored beside it).
+
+    The person's other rows may still carry a hash under an older look-up key while
+    `personal_data_rotate` runs (or before it ran); asking for all of them finds them.
+    """
+    try:
+        found = iin_digests(personal_decrypt_or_fail(encrypted))
+    except InvalidToken:
+        return [digest]
+    return found if digest in found else [*found, digest]

@@ -199,9 +199,9 @@ RGIS_IMPORT_BATCH_SIZE = env_int("RGIS_IMPORT_BATCH_SIZE", 5000)
 # Pulkovo 1942 -> WGS 84 for Kazakhstan (DOMAIN.md; unconfirmed, hence a setting).
 RGIS_PULKOVO_TO_WGS84_OPERATION = os.environ.get("RGIS_PULKOVO_TO_WGS84_OPERATION", "EPSG:1291")
 
-# Land-plot queues (queues app). The personal-data key makes the keyed hash of an IIN (for
-# look-ups and the public ledger) and encrypts the IIN at rest; it must never change once
-# data exist, so it is its own setting rather than SECRET_KEY (which may be rotated).
+# Land-plot queues (queues app). The original single personal-data key: where the key
+# lists below are empty it is their one key (it encrypts IINs and keys their look-up hash),
+# and it is the default of the ledger's pseudonym key, which never changes.
 RGIS_PERSONAL_DATA_KEY = os.environ.get("RGIS_PERSONAL_DATA_KEY", "")
 # Region and district codes that start this city's cadastral numbers (DOMAIN: unconfirmed).
 RGIS_CADASTRE_REGION_CODE = os.environ.get("RGIS_CADASTRE_REGION_CODE", "06")
@@ -268,3 +268,34 @@ RGIS_OPEN311_POST_RATE = os.environ.get("RGIS_OPEN311_POST_RATE", "120/10m")
 # chosen, at most this many days; a CSV holds at most this many rows (else: narrow it).
 RGIS_APPEALS_JOURNAL_MAX_DAYS = env_int("RGIS_APPEALS_JOURNAL_MAX_DAYS", 366)
 RGIS_APPEALS_JOURNAL_CSV_MAX_ROWS = env_int("RGIS_APPEALS_JOURNAL_CSV_MAX_ROWS", 20000)
+
+# --- Statement timeouts (issue 12) ---
+# Every statement of a web request is cancelled after this many milliseconds and the
+# visitor gets a "busy, try again" page (503) instead of holding a database backend; tiles,
+# OGC and what's-here keep their own shorter limits. Commands, migrations, imports and the
+# job worker run under RGIS_WORKER_STATEMENT_TIMEOUT_MS instead (0: no limit). How a
+# connection knows which it is: rgis/db.py.
+RGIS_WEB_STATEMENT_TIMEOUT_MS = env_int("RGIS_WEB_STATEMENT_TIMEOUT_MS", 15000)
+RGIS_WORKER_STATEMENT_TIMEOUT_MS = env_int("RGIS_WORKER_STATEMENT_TIMEOUT_MS", 0)
+MIDDLEWARE = [*MIDDLEWARE, "rgis.errors.StatementTimeoutMiddleware"]
+
+# --- Two database roles (issue 12) ---
+# DATABASE_OWNER_URL: the role that owns the schema (tables, triggers); `migrate` and
+# `db_grant_app_role` connect as it. DATABASE_URL's role then gets row rights only (no
+# TRUNCATE, no ownership), so the portal cannot drop or disable the append-only triggers.
+# Unset (development): one role does both.
+DATABASE_OWNER_URL = os.environ.get("DATABASE_OWNER_URL", "")
+DATABASE_OWNER = dj_database_url.parse(DATABASE_OWNER_URL) if DATABASE_OWNER_URL else None
+
+# --- Personal-data keys (issue 12) ---
+# Comma-separated secrets, newest first (rgis/personal.py). Encryption of IINs at rest:
+# written with the first, read with any. Look-up hashes: new ones with the first, look-ups
+# try each. Add a new secret in front, run `manage.py personal_data_rotate`, then drop the
+# old one. Empty: RGIS_PERSONAL_DATA_KEY alone.
+RGIS_PERSONAL_ENCRYPTION_KEYS = env_list("RGIS_PERSONAL_ENCRYPTION_KEYS")
+RGIS_PERSONAL_LOOKUP_KEYS = env_list("RGIS_PERSONAL_LOOKUP_KEYS")
+# Keys the applicant's hash published in the queue ledger; never rotated (the published,
+# append-only chain cannot be re-hashed). Empty: RGIS_PERSONAL_DATA_KEY, as always so far.
+RGIS_LEDGER_PSEUDONYM_KEY = os.environ.get("RGIS_LEDGER_PSEUDONYM_KEY", "")
+# personal_data_rotate: rows per transaction (each its own short transaction).
+RGIS_PERSONAL_ROTATE_BATCH = env_int("RGIS_PERSONAL_ROTATE_BATCH", 200)
