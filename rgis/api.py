@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 
 from rgis.errors import Refusal
+from rgis.security import sign_in_refusal_message, sign_in_wait_minutes
 
 SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
 
@@ -22,7 +23,11 @@ class ApiError(Refusal):
 
 
 def _basic_auth_user(request: HttpRequest) -> bool:
-    """Sign in a script that sent HTTP Basic credentials (over HTTPS in production)."""
+    """Sign in a script that sent HTTP Basic credentials (over HTTPS in production).
+
+    Throttled per user name and client address before the password is hashed; failures
+    are counted (and recorded once past the limit) through Django's user_login_failed.
+    """
     header = request.META.get("HTTP_AUTHORIZATION", "")
     if not header.startswith("Basic "):
         return False
@@ -30,6 +35,9 @@ def _basic_auth_user(request: HttpRequest) -> bool:
         username, _sep, password = base64.b64decode(header[6:]).decode().partition(":")
     except (ValueError, UnicodeDecodeError):
         raise ApiError(_("The Authorization header is malformed."), status=401) from None
+    wait = sign_in_wait_minutes(request, username)
+    if wait:
+        raise ApiError(sign_in_refusal_message(wait), status=429)
     user = authenticate(request, username=username, password=password)
     if user is None:
         raise ApiError(_("Wrong user name or password."), status=401)
@@ -50,7 +58,11 @@ def _csrf_refused(request: HttpRequest) -> bool:
 def api_view(
     *, capability: str | None = None, methods: tuple[str, ...] = ("GET",)
 ) -> Callable[[Callable[..., Any]], Callable[..., HttpResponseBase]]:
-    """Wrap a view returning JSON-able data: method, sign-in and capability checks."""
+    """Wrap a view returning JSON-able data: method, sign-in and capability checks.
+
+    Only views declared with a capability read HTTP Basic credentials: on public ones the
+    header is ignored, so it costs no password hashing and writes nothing.
+    """
 
     def decorate(view: Callable[..., Any]) -> Callable[..., HttpResponseBase]:
         @csrf_exempt  # checked below for session sign-ins; Basic auth carries no cookie
@@ -59,7 +71,7 @@ def api_view(
             try:
                 if request.method not in methods:
                     raise ApiError(_("This address does not accept that method."), status=405)
-                basic = _basic_auth_user(request)
+                basic = capability is not None and _basic_auth_user(request)
                 if not basic and request.method not in SAFE_METHODS and _csrf_refused(request):
                     raise ApiError(
                         _("The page expired (no CSRF token). Reload it and try again."),

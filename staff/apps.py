@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.contrib.admin import apps as admin_apps
 from django.utils.translation import gettext_lazy as _
 
 
@@ -8,3 +9,11 @@ class StaffConfig(AppConfig):
 
     def ready(self) -> None:
         from staff import receivers  # noqa: F401  (records sign-ins in the audit log)
+
+
+class PortalAdminConfig(admin_apps.AdminConfig):
+    """Django's admin app, with the portal's admin site (staff/admin_site.py)."""
+
+    default = False  # StaffConfig stays this module's default
+
+    default_site = "staff.admin_site.PortalAdminSite"

@@ -230,3 +230,25 @@ RGIS_APPEALS_AREAS_ATTRIBUTE = os.environ.get("RGIS_APPEALS_AREAS_ATTRIBUTE", "d
 # The portal's public address, for links in e-mails (e.g. https://rgis.taraz.kz); empty
 # gives links relative to the site.
 RGIS_PUBLIC_URL = os.environ.get("RGIS_PUBLIC_URL", "")
+
+# --- Sign-in doors and browser-side hardening (issue 12) ---
+# Failed sign-ins one user name may have, from any address, per window, before every door
+# (API Basic auth, staff sign-in, admin) refuses it with 429 without checking the password.
+RGIS_SIGNIN_USER_LIMIT = env_int("RGIS_SIGNIN_USER_LIMIT", 10)
+# Failed sign-ins one client address may have, whatever the user names, per window.
+RGIS_SIGNIN_ADDRESS_LIMIT = env_int("RGIS_SIGNIN_ADDRESS_LIMIT", 30)
+# The window in minutes: counts start with the first failure and are forgotten after it.
+RGIS_SIGNIN_WINDOW_MINUTES = env_int("RGIS_SIGNIN_WINDOW_MINUTES", 15)
+# A staff session ends after this many hours without a request (Django's default: 2 weeks).
+RGIS_STAFF_SESSION_HOURS = env_int("RGIS_STAFF_SESSION_HOURS", 8)
+SESSION_COOKIE_AGE = RGIS_STAFF_SESSION_HOURS * 3600
+# Networks (CIDR, comma-separated) that may reach /admin/; elsewhere it answers 404. Empty:
+# from anywhere.
+RGIS_ADMIN_NETWORKS = env_list("RGIS_ADMIN_NETWORKS")
+# CSP with per-request nonces, short staff sessions, no-store on staff pages, /admin/ networks.
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("django.contrib.auth.middleware.AuthenticationMiddleware") + 1,
+    "rgis.security.SecurityHeadersMiddleware",
+)
+# The admin with a throttled sign-in and audited password changes (staff/admin_site.py).
+INSTALLED_APPS[INSTALLED_APPS.index("django.contrib.admin")] = "staff.apps.PortalAdminConfig"
