@@ -114,13 +114,16 @@ def test_audit_api_pages_through_entries(staff_client):
 
 def test_the_audit_log_refuses_truncate_in_the_database():
     audit_record(actor=None, action="test.action", actor_username="someone")
-    with pytest.raises(DatabaseError, match="append-only"), transaction.atomic():
-        with connection.cursor() as cursor:
-            # The test's own insert leaves deferred foreign-key checks pending; run them now.
-            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
-            # The test suite's own flush says "on"; no other connection says it.
-            cursor.execute("SET LOCAL rgis.test_flush = off")
-            cursor.execute("TRUNCATE staff_auditentry")
+    with (
+        pytest.raises(DatabaseError, match="append-only"),
+        transaction.atomic(),
+        connection.cursor() as cursor,
+    ):
+        # The test's own insert leaves deferred foreign-key checks pending; run them now.
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+        # The test suite's own flush says "on"; no other connection says it.
+        cursor.execute("SET LOCAL rgis.test_flush = off")
+        cursor.execute("TRUNCATE staff_auditentry")
     assert AuditEntry.objects.filter(action="test.action").count() == 1
 
 

@@ -73,9 +73,7 @@ def test_an_administrator_cannot_grant_single_permissions(staff_client):
     assert 'name="is_superuser"' not in page
     assert 'name="user_permissions"' not in page
     delete_user = Permission.objects.get(codename="delete_user")
-    data = change_form_data(
-        client, colleague, is_superuser="on", user_permissions=[delete_user.pk]
-    )
+    data = change_form_data(client, colleague, is_superuser="on", user_permissions=[delete_user.pk])
     client.post(f"/en/admin/auth/user/{colleague.pk}/change/", data)
     colleague = User.objects.get(pk=colleague.pk)
     assert not colleague.is_superuser
