@@ -5,16 +5,19 @@ from typing import Any
 from django.contrib import admin
 from django.contrib.auth.models import User
 from django.db import transaction
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest
 from django.shortcuts import render
+from django.template.response import TemplateResponse
 
 from rgis.security import sign_in_refusal_message
 from staff.services import audit_password_changed
 from staff.views import sign_in_throttled_wait
 
 
-def password_hash_of(user_id: int | None) -> str | None:
+def password_hash_of(user_id: int | str | None) -> str | None:
     """The stored password hash of a user, to tell whether a form changed it."""
+    if user_id is None:
+        return None
     return User.objects.filter(pk=user_id).values_list("password", flat=True).first()
 
 
@@ -34,7 +37,7 @@ class PortalAdminSite(admin.AdminSite):
 
     def password_change(
         self, request: HttpRequest, extra_context: dict[str, Any] | None = None
-    ) -> HttpResponse:
+    ) -> TemplateResponse:
         """The admin's own "change my password", recorded in the audit log."""
         with transaction.atomic():
             before = password_hash_of(request.user.pk)
