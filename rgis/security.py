@@ -166,6 +166,17 @@ def _is_html(response: HttpResponseBase) -> bool:
     return response.get("Content-Type", "").startswith("text/html")
 
 
+# When the session's expiry was last pushed forward (seconds since the epoch).
+SESSION_SEEN = "_rgis_seen"
+
+
+def staff_session_renew(request: HttpRequest) -> None:
+    """A staff session ends RGIS_STAFF_SESSION_HOURS after the last request: its expiry is
+    pushed forward at sign-in and then at most once a minute (one session write a minute)."""
+    request.session[SESSION_SEEN] = int(timezone.now().timestamp())
+    request.session.set_expiry(settings.RGIS_STAFF_SESSION_HOURS * 3600)
+
+
 class SecurityHeadersMiddleware:
     """CSP with a per-request nonce on HTML, short staff sessions, no-store for staff,
     and /admin/ only from RGIS_ADMIN_NETWORKS. Placed after AuthenticationMiddleware."""
@@ -213,10 +224,5 @@ class SecurityHeadersMiddleware:
 
     @staticmethod
     def _session_keep_alive(request: HttpRequest) -> None:
-        """A staff session ends RGIS_STAFF_SESSION_HOURS after the last request: the
-        expiry is pushed forward at most once a minute (one session write a minute)."""
-        session = request.session
-        now = int(timezone.now().timestamp())
-        if now - int(session.get("_rgis_seen", 0)) >= 60:
-            session["_rgis_seen"] = now
-            session.set_expiry(settings.RGIS_STAFF_SESSION_HOURS * 3600)
+        if int(timezone.now().timestamp()) - int(request.session.get(SESSION_SEEN, 0)) >= 60:
+            staff_session_renew(request)

@@ -1,7 +1,9 @@
-"""The portal's Django admin site: throttled sign-in, audited password changes."""
+"""The portal's Django admin site: throttled sign-in, audited password changes, and with
+RGIS_ADMIN_OTP a second factor (a TOTP code, django-otp) for everyone who enters it."""
 
 from typing import Any
 
+from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth.models import User
 from django.db import transaction
@@ -23,6 +25,24 @@ def password_hash_of(user_id: int | str | None) -> str | None:
 
 class PortalAdminSite(admin.AdminSite):
     """Django's admin with the sign-in door throttled like the others (rgis.security)."""
+
+    @property
+    def login_form(self) -> Any:  # type: ignore[override]
+        if not settings.RGIS_ADMIN_OTP:
+            return None  # Django's AdminAuthenticationForm
+        from django_otp.admin import OTPAdminAuthenticationForm
+
+        return OTPAdminAuthenticationForm
+
+    @property
+    def login_template(self) -> str | None:  # type: ignore[override]
+        return "otp/admin111/login.html" if settings.RGIS_ADMIN_OTP else None
+
+    def has_permission(self, request: HttpRequest) -> bool:
+        """Active staff; with RGIS_ADMIN_OTP, also verified by a one-time code this session."""
+        if not super().has_permission(request):
+            return False
+        return not settings.RGIS_ADMIN_OTP or request.user.is_verified()  # type: ignore[union-attr]
 
     def login(self, request: HttpRequest, extra_context: dict[str, Any] | None = None) -> Any:
         wait = sign_in_throttled_wait(request)

@@ -12,13 +12,15 @@ from django.contrib.auth.signals import user_logged_in, user_logged_out, user_lo
 from django.dispatch import receiver
 
 from rgis.ratelimit import client_id
-from rgis.security import sign_in_failure_count
+from rgis.security import sign_in_failure_count, staff_session_renew
 from staff.services import audit_record
 
 
 @receiver(user_logged_in)
 def _record_login(sender: Any, request: Any, user: Any, **kwargs: Any) -> None:
     audit_record(actor=user, action="login", instance=user)
+    if request is not None and hasattr(request, "session"):
+        staff_session_renew(request)  # saved with the sign-in's own session write
 
 
 @receiver(user_logged_out)

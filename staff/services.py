@@ -5,7 +5,7 @@ from typing import Any
 
 from django.contrib.auth.models import AnonymousUser, User
 from django.core.serializers.json import DjangoJSONEncoder
-from django.db import models
+from django.db import models, transaction
 
 from staff.models import AuditEntry
 
@@ -106,3 +106,19 @@ def audit_password_changed(*, actor: User, user: User) -> AuditEntry:
     return audit_record(
         actor=actor, action="password_change", instance=user, after={"changed": "password"}
     )
+
+
+def staff_totp_device_add(*, user: User, name: str) -> str:
+    """A confirmed TOTP device for `user` (audited); the otpauth:// address to enrol it."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    with transaction.atomic():
+        device = TOTPDevice.objects.create(user=user, name=name[:64], confirmed=True)
+        audit_record(
+            actor=None,
+            actor_username="manage.py",
+            action="totp_device_add",
+            instance=user,
+            after={"device": device.name},
+        )
+    return device.config_url

@@ -252,3 +252,11 @@ MIDDLEWARE.insert(
 )
 # The admin with a throttled sign-in and audited password changes (staff/admin_site.py).
 INSTALLED_APPS[INSTALLED_APPS.index("django.contrib.admin")] = "staff.apps.PortalAdminConfig"
+# A second factor for /admin/: "1" asks for a TOTP code (an authenticator app) besides the
+# password; give each admin user a device first with `manage.py staff_totp_add USER`.
+RGIS_ADMIN_OTP = os.environ.get("RGIS_ADMIN_OTP", "0") == "1"
+INSTALLED_APPS += ["django_otp", "django_otp.plugins.otp_totp"]
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("rgis.security.SecurityHeadersMiddleware"),
+    "django_otp.middleware.OTPMiddleware",
+)

@@ -71,7 +71,7 @@ def test_a_staff_session_ends_after_hours_without_a_request_not_two_weeks(client
     # Seven hours without a request, then one: the session lives 8 hours from now again.
     Session.objects.update(expire_date=timezone.now() + timedelta(hours=1))
     session_data = client.session
-    session_data["_rgis_seen"] = 0
+    session_data["_rgis_seen"] = 0  # the last renewal long ago
     session_data.save()
     Session.objects.update(expire_date=timezone.now() + timedelta(hours=1))
     assert client.get("/en/staff/").status_code == 200
