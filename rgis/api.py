@@ -9,6 +9,7 @@ from django.contrib.auth import authenticate
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.http.response import HttpResponseBase
 from django.middleware.csrf import CsrfViewMiddleware
+from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 
@@ -86,8 +87,13 @@ def api_view(
             except Refusal as refusal:
                 return JsonResponse({"error": str(refusal.message)}, status=refusal.status)
             if isinstance(result, HttpResponseBase):  # streamed and file responses too
-                return result
-            return JsonResponse(result, json_dumps_params={"ensure_ascii": False})
+                response = result
+            else:
+                response = JsonResponse(result, json_dumps_params={"ensure_ascii": False})
+            if capability is not None:
+                # Staff data (also to scripts signing in with Basic): never kept in a cache.
+                patch_cache_control(response, no_store=True, private=True)
+            return response
 
         return wrapper
 

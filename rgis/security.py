@@ -191,7 +191,9 @@ class SecurityHeadersMiddleware:
         if signed_in:
             self._session_keep_alive(request)
         response = self.get_response(request)
-        if _is_html(response) and "Content-Security-Policy" not in response:
+        # DEBUG's own error pages are inline scripts and styles: no policy on them.
+        debug_page = settings.DEBUG and response.status_code >= 400
+        if _is_html(response) and "Content-Security-Policy" not in response and not debug_page:
             response["Content-Security-Policy"] = content_security_policy(
                 request.csp_nonce  # type: ignore[attr-defined]
             )

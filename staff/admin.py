@@ -3,6 +3,7 @@ from typing import Any
 from django.contrib import admin
 from django.contrib.auth.admin import GroupAdmin, UserAdmin
 from django.contrib.auth.models import Group, User
+from django.core.exceptions import PermissionDenied
 from django.db import models, transaction
 from django.http import HttpRequest
 
@@ -87,6 +88,12 @@ class AuditedUserAdmin(AuditedAdminMixin, UserAdmin):
         if obj is not None and (obj.pk == request.user.pk or _outranks(request.user, obj)):
             return False
         return super().has_delete_permission(request, obj)
+
+    def delete_queryset(self, request: HttpRequest, queryset: models.QuerySet) -> None:
+        # The bulk action asks has_delete_permission without the accounts: ask for each.
+        if any(not self.has_delete_permission(request, user) for user in queryset):
+            raise PermissionDenied
+        super().delete_queryset(request, queryset)
 
     def formfield_for_manytomany(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
         if db_field.name == "groups" and not request.user.is_superuser:

@@ -242,9 +242,24 @@ RGIS_SIGNIN_WINDOW_MINUTES = env_int("RGIS_SIGNIN_WINDOW_MINUTES", 15)
 # A staff session ends after this many hours without a request (Django's default: 2 weeks).
 RGIS_STAFF_SESSION_HOURS = env_int("RGIS_STAFF_SESSION_HOURS", 8)
 SESSION_COOKIE_AGE = RGIS_STAFF_SESSION_HOURS * 3600
+
+
+def _networks(name: str) -> list[str]:
+    """A list of CIDR networks from the environment; a typo stops the start."""
+    import ipaddress
+
+    networks = env_list(name)
+    for network in networks:
+        try:
+            ipaddress.ip_network(network, strict=False)
+        except ValueError:
+            raise SystemExit(f"{name}: {network!r} is not a network (CIDR)") from None
+    return networks
+
+
 # Networks (CIDR, comma-separated) that may reach /admin/; elsewhere it answers 404. Empty:
 # from anywhere.
-RGIS_ADMIN_NETWORKS = env_list("RGIS_ADMIN_NETWORKS")
+RGIS_ADMIN_NETWORKS = _networks("RGIS_ADMIN_NETWORKS")
 # CSP with per-request nonces, short staff sessions, no-store on staff pages, /admin/ networks.
 MIDDLEWARE.insert(
     MIDDLEWARE.index("django.contrib.auth.middleware.AuthenticationMiddleware") + 1,

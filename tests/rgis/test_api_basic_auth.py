@@ -47,6 +47,7 @@ def test_an_endpoint_with_a_capability_still_signs_in_with_basic(client):
     StaffUserFactory(username="moderator1", role="moderator")
     response = client.get("/api/staff/audit", **basic("moderator1", PASSWORD))
     assert response.status_code == 200
+    assert "no-store" in response["Cache-Control"]  # staff data: no cache keeps it
     assert response.json()["count"] == 0  # a script signing in is not a session sign-in
     refused = client.get("/api/staff/audit", **basic("moderator1", "wrong"))
     assert refused.status_code == 401

@@ -155,3 +155,17 @@ def test_password_changes_are_audited_without_the_password(staff_client):
     own = AuditEntry.objects.filter(action="password_change", object_id=str(admin_user.pk))
     assert own.count() == 1
     assert NEW_PASSWORD not in json.dumps(own.get().after)
+
+
+def test_the_bulk_delete_action_spares_accounts_above_the_editor(client):
+    remover = StaffUserFactory(username="remover", role="administrator")
+    remover.user_permissions.add(Permission.objects.get(codename="delete_user"))
+    root = User.objects.create_superuser("root", password=PASSWORD)
+    client.force_login(remover)
+    response = client.post(
+        "/en/admin/auth/user/",
+        {"action": "delete_selected", "_selected_action": [root.pk], "post": "yes"},
+    )
+    assert response.status_code == 403
+    assert User.objects.filter(pk=root.pk).exists()
+    assert not AuditEntry.objects.filter(action="delete").exists()
