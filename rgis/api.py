@@ -23,6 +23,16 @@ class ApiError(Refusal):
     """A refusal of the API itself (method, sign-in, role, parameters)."""
 
 
+class SignInThrottled(ApiError):
+    """Too many failed sign-ins for this user name or address: try again in `minutes`."""
+
+    status = 429
+
+    def __init__(self, message: str, *, minutes: int) -> None:
+        super().__init__(message)
+        self.minutes = minutes
+
+
 def _basic_auth_user(request: HttpRequest) -> bool:
     """Sign in a script that sent HTTP Basic credentials (over HTTPS in production).
 
@@ -38,7 +48,7 @@ def _basic_auth_user(request: HttpRequest) -> bool:
         raise ApiError(_("The Authorization header is malformed."), status=401) from None
     wait = sign_in_wait_minutes(request, username)
     if wait:
-        raise ApiError(sign_in_refusal_message(wait), status=429)
+        raise SignInThrottled(sign_in_refusal_message(wait), minutes=wait)
     user = authenticate(request, username=username, password=password)
     if user is None:
         raise ApiError(_("Wrong user name or password."), status=401)
@@ -85,7 +95,10 @@ def api_view(
                         raise ApiError(_("Your role does not allow this."), status=403)
                 result = view(request, *args, **kwargs)
             except Refusal as refusal:
-                return JsonResponse({"error": str(refusal.message)}, status=refusal.status)
+                refused = JsonResponse({"error": str(refusal.message)}, status=refusal.status)
+                if isinstance(refusal, SignInThrottled):
+                    refused["Retry-After"] = str(refusal.minutes * 60)
+                return refused
             if isinstance(result, HttpResponseBase):  # streamed and file responses too
                 response = result
             else:

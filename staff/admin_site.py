@@ -47,12 +47,14 @@ class PortalAdminSite(admin.AdminSite):
     def login(self, request: HttpRequest, extra_context: dict[str, Any] | None = None) -> Any:
         wait = sign_in_throttled_wait(request)
         if wait:
-            return render(
+            response = render(
                 request,
                 "rgis/refused.html",
                 {"message": sign_in_refusal_message(wait)},
                 status=429,
             )
+            response["Retry-After"] = str(wait * 60)
+            return response
         return super().login(request, extra_context)
 
     def password_change(

@@ -36,7 +36,9 @@ class StaffLoginView(auth_views.LoginView):
         wait = sign_in_throttled_wait(request)
         if wait:
             context = self.get_context_data(throttled=sign_in_refusal_message(wait))
-            return self.render_to_response(context, status=429)
+            response = self.render_to_response(context, status=429)
+            response["Retry-After"] = str(wait * 60)
+            return response
         return super().post(request, *args, **kwargs)
 
 
