@@ -145,9 +145,10 @@ def content_security_policy(nonce: str) -> str:
     directives = [
         "default-src 'self'",
         f"script-src 'self' 'nonce-{nonce}'",
-        # Stylesheets only from the portal; style="" attributes (SVG charts, swatches,
-        # Leaflet) stay allowed: they cannot load anything img-src forbids.
-        "style-src 'self'",
+        # Stylesheets from the portal and the page's own <style nonce=...>; style=""
+        # attributes (SVG charts, swatches) stay allowed: they cannot run code, and what
+        # they could load is held to img-src.
+        f"style-src 'self' 'nonce-{nonce}'",
         "style-src-attr 'unsafe-inline'",
         "img-src " + " ".join(images),
         "object-src 'none'",
@@ -185,7 +186,7 @@ class SecurityHeadersMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponseBase:
-        # Templates write <script nonce="{{ request.csp_nonce }}"> on their inline scripts.
+        # Templates write nonce="{{ request.csp_nonce }}" on their inline scripts and styles.
         request.csp_nonce = secrets.token_urlsafe(18)  # type: ignore[attr-defined]
         signed_in = self._signed_in(request)
         if signed_in:

@@ -8,6 +8,7 @@ from playwright.sync_api import expect
 from geodata.demo import demo_districts_load
 from geodata.models import District
 from tests.conftest import PASSWORD
+from tests.factories import QueueFactory, StaffUserFactory
 
 pytestmark = [
     pytest.mark.browser,
@@ -72,4 +73,26 @@ def test_the_admin_map_widget_runs_with_no_policy_violation(offline, portal_url)
     page.fill("#id_password", PASSWORD)
     page.get_by_role("button", name="Log in").click()
     expect(page.locator(".dj_map canvas").first).to_be_visible()
+    assert violations(page) == []
+
+
+def test_staff_pages_with_their_own_styles_run_with_no_policy_violation(offline, portal_url):
+    StaffUserFactory(username="operator", role="appeals_operator")
+    queue = QueueFactory()
+    browser = offline()
+    browser.context.add_init_script(RECORD_VIOLATIONS)
+    page = browser.context.new_page()
+
+    page.goto(f"{portal_url}/en/queues/{queue.slug}/verify/", wait_until="networkidle")
+    expect(page.locator(".ledger-verdict")).to_have_css("border-top-style", "solid")
+    assert violations(page) == []
+
+    page.goto(f"{portal_url}/en/staff/login/?next=/en/staff/appeals/new/")
+    page.fill("#id_username", "operator")
+    page.fill("#id_password", PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    expect(page.locator("form.front-office")).to_have_css("display", "grid")
+    expect(page.locator("#pick-map.leaflet-container")).to_be_visible()  # its inline script
+    assert violations(page) == []
+    page.goto(f"{portal_url}/en/staff/appeals/", wait_until="networkidle")
     assert violations(page) == []
