@@ -57,7 +57,7 @@ def client_id(request: HttpRequest) -> str:
     X-Forwarded-For is read from the right, over every trusted proxy, to the first address
     no trusted proxy is; what a client wrote further left is never believed.
     """
-    address = _client_address(request)
+    address = client_address(request)
     if address is None:
         return hashlib.sha256(b"unknown").hexdigest()[:32]
     if address.version == 6:
@@ -102,7 +102,8 @@ def _trusted(address: Address) -> bool:
     return any(address in network for network in _networks(entries))
 
 
-def _client_address(request: HttpRequest) -> Address | None:
+def client_address(request: HttpRequest) -> Address | None:
+    """The client's address in clear (for network checks; never store or log it)."""
     address = _address_parse(request.META.get("REMOTE_ADDR", ""))
     if address is None or not _trusted(address):
         return address

@@ -1,6 +1,5 @@
 """GeoDjango admin map widget that works offline: OpenLayers is served by the portal."""
 
-import json
 from typing import Any
 
 from django.conf import settings
@@ -19,15 +18,22 @@ class OfflineMapWidget(OSMWidget):
     class Media:
         extend = False  # replace, not add to, Django's CDN links
         css = {"all": ("vendor/ol/ol.css", "gis/css/ol3.css")}
-        js = ("vendor/ol/ol.js", "gis/js/OLMapWidget.js")
+        js = ("vendor/ol/ol.js", "gis/js/OLMapWidget.js", "rgis/js/map-widget.js")
 
     def get_context(self, name: str, value: Any, attrs: dict | None) -> dict[str, Any]:
         context = super().get_context(name, value, attrs)
-        # JSON literals for the inline script; "<" escaped so no "</script>" can end it early.
-        context["basemap_url_js"] = _js_literal(settings.RGIS_BASEMAP_URL)
-        context["basemap_attribution_js"] = _js_literal(settings.RGIS_BASEMAP_ATTRIBUTION)
+        # Read by rgis/js/map-widget.js from a JSON script element: no inline script (CSP).
+        context["options_id"] = f"{context['id']}_map_options"
+        context["widget_options"] = {
+            "geom_name": context["geom_type"],
+            "id": context["id"],
+            "map_id": f"{context['id']}_map",
+            "map_srid": context["map_srid"],
+            "name": context["name"],
+            "default_lon": context["default_lon"],
+            "default_lat": context["default_lat"],
+            "default_zoom": context["default_zoom"],
+            "basemap_url": settings.RGIS_BASEMAP_URL,
+            "basemap_attribution": settings.RGIS_BASEMAP_ATTRIBUTION,
+        }
         return context
-
-
-def _js_literal(value: str) -> str:
-    return json.dumps(value).replace("<", "\\u003c")

@@ -3,11 +3,14 @@ from typing import Any
 from django.contrib import admin
 from django.contrib.auth.admin import GroupAdmin, UserAdmin
 from django.contrib.auth.models import Group, User
+from django.core.exceptions import PermissionDenied
 from django.db import models, transaction
 from django.http import HttpRequest
 
+from staff.admin_site import password_hash_of
 from staff.models import AuditEntry
-from staff.services import audit_record, audit_snapshot
+from staff.selectors import audit_state_for
+from staff.services import audit_password_changed, audit_record, audit_snapshot
 
 
 class AuditedAdminMixin:
@@ -49,8 +52,71 @@ class AuditedAdminMixin:
             super().delete_queryset(request, queryset)  # type: ignore[misc]
 
 
+def _outranks(editor: Any, user: User) -> bool:
+    """Whether `user` holds anything `editor` does not (superusers outrank everyone)."""
+    if editor.is_superuser:
+        return False
+    return user.is_superuser or not user.get_all_permissions() <= editor.get_all_permissions()
+
+
 class AuditedUserAdmin(AuditedAdminMixin, UserAdmin):
-    pass
+    """User administration that cannot raise anyone above the editor.
+
+    Only a superuser makes superusers or grants single permissions; others give roles
+    (groups) holding only capabilities they hold themselves, never touch an account that
+    holds more than they do (superusers included, their passwords too), nor their own
+    roles and flags. Every change, password changes included, goes to the audit log.
+    """
+
+    # The flags that decide what an account may do: nobody changes their own.
+    OWN_LOCKED_FIELDS = ("is_active", "is_staff", "is_superuser", "groups", "user_permissions")
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Any:
+        readonly = set(super().get_readonly_fields(request, obj))
+        if not request.user.is_superuser:
+            readonly |= {"is_superuser", "user_permissions"}
+        if obj is not None and obj.pk == request.user.pk:
+            readonly |= set(self.OWN_LOCKED_FIELDS)
+        return sorted(readonly)
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        if obj is not None and _outranks(request.user, obj):
+            return False
+        return super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        if obj is not None and (obj.pk == request.user.pk or _outranks(request.user, obj)):
+            return False
+        return super().has_delete_permission(request, obj)
+
+    def delete_queryset(self, request: HttpRequest, queryset: models.QuerySet) -> None:
+        # The bulk action asks has_delete_permission without the accounts: ask for each.
+        if any(not self.has_delete_permission(request, user) for user in queryset):
+            raise PermissionDenied
+        super().delete_queryset(request, queryset)
+
+    def formfield_for_manytomany(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
+        if db_field.name == "groups" and not request.user.is_superuser:
+            held = request.user.get_all_permissions()
+            grantable = [
+                group.pk
+                for group in Group.objects.prefetch_related("permissions__content_type")
+                if {f"{p.content_type.app_label}.{p.codename}" for p in group.permissions.all()}
+                <= held
+            ]
+            kwargs["queryset"] = Group.objects.filter(pk__in=grantable)
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
+
+    def user_change_password(self, request: HttpRequest, id: str, form_url: str = "") -> Any:
+        """Django's password form for an account, recorded in the audit log."""
+        with transaction.atomic():
+            before = password_hash_of(int(id)) if id.isdigit() else None
+            response = super().user_change_password(request, id, form_url)
+            if request.method == "POST" and before is not None:
+                user = User.objects.get(pk=int(id))
+                if user.password != before:
+                    audit_password_changed(actor=request.user, user=user)  # type: ignore[arg-type]
+        return response
 
 
 class AuditedGroupAdmin(AuditedAdminMixin, GroupAdmin):
@@ -74,6 +140,14 @@ class AuditEntryAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
+
+    def get_object(self, request: HttpRequest, object_id: str, from_field: Any = None) -> Any:
+        # Shown, never saved: secrets and (for non-administrators) free text redacted.
+        entry = super().get_object(request, object_id, from_field)
+        if entry is not None:
+            entry.before = audit_state_for(entry.before, reader=request.user)
+            entry.after = audit_state_for(entry.after, reader=request.user)
+        return entry
 
     def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False

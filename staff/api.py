@@ -6,7 +6,12 @@ from django.utils.translation import gettext as _
 
 from rgis.api import ApiError, api_view
 from staff.roles import capability
-from staff.selectors import audit_entry_list, staff_capabilities_of, staff_roles_of
+from staff.selectors import (
+    audit_entry_list,
+    audit_state_for,
+    staff_capabilities_of,
+    staff_roles_of,
+)
 
 AUDIT_API_PAGE_SIZE = 100
 
@@ -53,8 +58,8 @@ def audit(request: HttpRequest) -> dict[str, Any]:
                 "object_type": entry.object_type,
                 "object_id": entry.object_id,
                 "object": entry.object_repr,
-                "before": entry.before,
-                "after": entry.after,
+                "before": audit_state_for(entry.before, reader=request.user),
+                "after": audit_state_for(entry.after, reader=request.user),
             }
             for entry in page
         ],

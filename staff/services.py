@@ -5,7 +5,7 @@ from typing import Any
 
 from django.contrib.auth.models import AnonymousUser, User
 from django.core.serializers.json import DjangoJSONEncoder
-from django.db import models
+from django.db import models, transaction
 
 from staff.models import AuditEntry
 
@@ -30,6 +30,27 @@ REDACTED_FIELDS = frozenset(
     }  # fmt: skip
 )
 REDACTED = "[redacted]"
+# Secrets are never stored, whatever their field is called on whichever model: a field
+# whose name holds one of these (partner tokens, key hashes, passwords, client keys).
+SECRET_FIELD_PARTS = ("password", "token", "secret", "key_hash", "api_key", "idempotency_key")
+
+
+def audit_field_is_secret(name: str) -> bool:
+    """Whether a snapshot field holds a secret that the audit log never keeps."""
+    lowered = name.lower()
+    return lowered in REDACTED_FIELDS or any(part in lowered for part in SECRET_FIELD_PARTS)
+
+
+def audit_redact(state: Any) -> Any:
+    """A snapshot (or any JSON-able value) with every secret and personal field redacted."""
+    if isinstance(state, dict):
+        return {
+            key: REDACTED if audit_field_is_secret(str(key)) else audit_redact(value)
+            for key, value in state.items()
+        }
+    if isinstance(state, list):
+        return [audit_redact(item) for item in state]
+    return state
 
 
 def audit_snapshot(instance: models.Model) -> dict[str, Any]:
@@ -37,7 +58,7 @@ def audit_snapshot(instance: models.Model) -> dict[str, Any]:
     state: dict[str, Any] = {}
     for field in instance._meta.concrete_fields:
         value = field.value_from_object(instance)
-        state[field.name] = REDACTED if field.name in REDACTED_FIELDS else value
+        state[field.name] = REDACTED if audit_field_is_secret(field.name) else value
     if instance.pk is not None:
         for m2m in instance._meta.many_to_many:
             state[m2m.name] = sorted(str(member) for member in getattr(instance, m2m.name).all())
@@ -60,8 +81,9 @@ def audit_record(
         actor=user,
         actor_username=(user.get_username() if user else actor_username)[:150],
         action=action,
-        before=before,
-        after=after,
+        # Callers may pass their own dictionaries: secrets are kept out of those too.
+        before=audit_redact(before),
+        after=audit_redact(after),
     )
     if instance is not None:
         entry.object_type = instance._meta.label_lower
@@ -77,3 +99,26 @@ def audit_changed_fields(before: dict[str, Any] | None, after: dict[str, Any] | 
     """Names of the fields whose value differs between two snapshots."""
     before, after = before or {}, after or {}
     return sorted(key for key in before.keys() | after.keys() if before.get(key) != after.get(key))
+
+
+def audit_password_changed(*, actor: User, user: User) -> AuditEntry:
+    """Record that `actor` changed `user`'s password (that it changed, never the value)."""
+    return audit_record(
+        actor=actor, action="password_change", instance=user, after={"changed": "password"}
+    )
+
+
+def staff_totp_device_add(*, user: User, name: str) -> str:
+    """A confirmed TOTP device for `user` (audited); the otpauth:// address to enrol it."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    with transaction.atomic():
+        device = TOTPDevice.objects.create(user=user, name=name[:64], confirmed=True)
+        audit_record(
+            actor=None,
+            actor_username="manage.py",
+            action="totp_device_add",
+            instance=user,
+            after={"device": device.name},
+        )
+    return device.config_url

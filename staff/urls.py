@@ -6,7 +6,7 @@ from staff import views
 app_name = "staff"
 urlpatterns = [
     path("", views.staff_home, name="home"),
-    path("login/", auth_views.LoginView.as_view(template_name="staff/login.html"), name="login"),
+    path("login/", views.StaffLoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("audit/", views.audit_log, name="audit"),
 ]

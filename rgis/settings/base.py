@@ -299,3 +299,47 @@ RGIS_PERSONAL_LOOKUP_KEYS = env_list("RGIS_PERSONAL_LOOKUP_KEYS")
 RGIS_LEDGER_PSEUDONYM_KEY = os.environ.get("RGIS_LEDGER_PSEUDONYM_KEY", "")
 # personal_data_rotate: rows per transaction (each its own short transaction).
 RGIS_PERSONAL_ROTATE_BATCH = env_int("RGIS_PERSONAL_ROTATE_BATCH", 200)
+# --- Sign-in doors and browser-side hardening (issue 12) ---
+# Failed sign-ins one user name may have, from any address, per window, before every door
+# (API Basic auth, staff sign-in, admin) refuses it with 429 without checking the password.
+RGIS_SIGNIN_USER_LIMIT = env_int("RGIS_SIGNIN_USER_LIMIT", 10)
+# Failed sign-ins one client address may have, whatever the user names, per window.
+RGIS_SIGNIN_ADDRESS_LIMIT = env_int("RGIS_SIGNIN_ADDRESS_LIMIT", 30)
+# The window in minutes: counts start with the first failure and are forgotten after it.
+RGIS_SIGNIN_WINDOW_MINUTES = env_int("RGIS_SIGNIN_WINDOW_MINUTES", 15)
+# A staff session ends after this many hours without a request (Django's default: 2 weeks).
+RGIS_STAFF_SESSION_HOURS = env_int("RGIS_STAFF_SESSION_HOURS", 8)
+SESSION_COOKIE_AGE = RGIS_STAFF_SESSION_HOURS * 3600
+
+
+def _networks(name: str) -> list[str]:
+    """A list of CIDR networks from the environment; a typo stops the start."""
+    import ipaddress
+
+    networks = env_list(name)
+    for network in networks:
+        try:
+            ipaddress.ip_network(network, strict=False)
+        except ValueError:
+            raise SystemExit(f"{name}: {network!r} is not a network (CIDR)") from None
+    return networks
+
+
+# Networks (CIDR, comma-separated) that may reach /admin/; elsewhere it answers 404. Empty:
+# from anywhere.
+RGIS_ADMIN_NETWORKS = _networks("RGIS_ADMIN_NETWORKS")
+# CSP with per-request nonces, short staff sessions, no-store on staff pages, /admin/ networks.
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("django.contrib.auth.middleware.AuthenticationMiddleware") + 1,
+    "rgis.security.SecurityHeadersMiddleware",
+)
+# The admin with a throttled sign-in and audited password changes (staff/admin_site.py).
+INSTALLED_APPS[INSTALLED_APPS.index("django.contrib.admin")] = "staff.apps.PortalAdminConfig"
+# A second factor for /admin/: "1" asks for a TOTP code (an authenticator app) besides the
+# password; give each admin user a device first with `manage.py staff_totp_add USER`.
+RGIS_ADMIN_OTP = os.environ.get("RGIS_ADMIN_OTP", "0") == "1"
+INSTALLED_APPS += ["django_otp", "django_otp.plugins.otp_totp"]
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("rgis.security.SecurityHeadersMiddleware"),
+    "django_otp.middleware.OTPMiddleware",
+)
