@@ -50,9 +50,10 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.gis",
+    # Before django_tasks_db: our db_worker command (jobs with a lease) replaces theirs.
+    "rgis",
     "django_tasks",
     "django_tasks_db",
-    "rgis",
     "staff",
     "geodata",
     "parcels",
