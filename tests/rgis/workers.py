@@ -12,7 +12,7 @@ from django.db import connection
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def test_database_url() -> str:
+def database_url_of_tests() -> str:
     settings = connection.settings_dict
     return (
         f"postgis://{settings['USER']}:{settings['PASSWORD']}@{settings['HOST']}:"
@@ -44,7 +44,7 @@ class Worker:
                 cwd=ROOT,
                 env={
                     **os.environ,
-                    "DATABASE_URL": test_database_url(),
+                    "DATABASE_URL": database_url_of_tests(),
                     "DJANGO_SETTINGS_MODULE": "rgis.settings.test",
                     **env,
                 },
