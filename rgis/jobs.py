@@ -15,7 +15,7 @@ from collections.abc import Callable
 from typing import Any
 
 from django.conf import settings
-from django.db import connections, transaction
+from django.db import DatabaseError, connections, transaction
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
@@ -65,29 +65,40 @@ class JobLease:
     vanished machine after about a minute (TCP keepalives set below), releasing its lock.
     """
 
-    def __init__(self) -> None:
-        self.connection = connections.create_connection("default")
+    connection: Any = None
 
     def _query(self, sql: str, params: list) -> Any:
-        self.connection.ensure_connection()
         with self.connection.cursor() as cursor:
             cursor.execute(sql, params)
             return cursor.fetchone()[0] if cursor.description else None
 
     def open(self) -> None:
         """Connect now and tell the server to notice soon if this machine goes away."""
+        # Made here, in the thread that runs the jobs (the autoreloader runs the worker
+        # in a thread of its own), since Django's connections belong to one thread.
+        self.connection = connections.create_connection("default")
+        self.connection.ensure_connection()
         self._query("SET tcp_keepalives_idle = 20", [])
         self._query("SET tcp_keepalives_interval = 5", [])
         self._query("SET tcp_keepalives_count = 4", [])
 
     def take(self, job_id: str | uuid.UUID) -> bool:
+        """Lease a job (between jobs, so no other lease is held: a lost connection is
+        simply made again)."""
+        if self.connection is None or not self.connection.is_usable():
+            self.close()
+            self.open()
         return bool(self._query("SELECT pg_try_advisory_lock(%s)", [job_lease_key(job_id)]))
 
     def give_up(self, job_id: str | uuid.UUID) -> None:
-        self._query("SELECT pg_advisory_unlock(%s)", [job_lease_key(job_id)])
+        try:
+            self._query("SELECT pg_advisory_unlock(%s)", [job_lease_key(job_id)])
+        except DatabaseError:
+            logger.warning("Lease of job %s was lost with its connection", job_id)
 
     def close(self) -> None:
-        self.connection.close()
+        if self.connection is not None:
+            self.connection.close()
 
 
 def jobs_orphaned_requeue(*, backend_name: str = "default") -> list[str]:
