@@ -140,7 +140,7 @@ def recipient_masked(address: str) -> str:
 @checks.register(checks.Tags.compatibility)
 def mail_configured_check(app_configs=None, **kwargs) -> list[checks.CheckMessage]:
     """Production without EMAIL_URL: say so at every start (letters wait in the outbox)."""
-    if settings.DEBUG or getattr(settings, "EMAIL_URL", "") or _backend_is_not_smtp():
+    if settings.DEBUG or settings.EMAIL_URL or _backend_is_not_smtp():
         return []
     return [
         checks.Warning(
@@ -155,3 +155,11 @@ def mail_configured_check(app_configs=None, **kwargs) -> list[checks.CheckMessag
 
 def _backend_is_not_smtp() -> bool:
     return settings.EMAIL_BACKEND != "django.core.mail.backends.smtp.EmailBackend"
+
+
+def letters_sent_prune(*, before: datetime.datetime) -> int:
+    """Delete letters sent before `before`; how many. Failed and pending ones stay."""
+    deleted, _by_model = OutboundLetter.objects.filter(
+        status=OutboundLetter.Status.SENT, sent_at__lt=before
+    ).delete()
+    return deleted

@@ -1,5 +1,7 @@
 """Where letters go: EMAIL_URL in production, files under var/mail/ in development."""
 
+import datetime
+import io
 import os
 import secrets
 import subprocess
@@ -85,3 +87,25 @@ def test_development_writes_letters_to_files_under_var_mail(tmp_path):
     assert "To: applicant@example.kz" in text
     assert "Your place: 7" in text
     assert OutboundLetter.objects.get().status == OutboundLetter.Status.SENT
+
+
+@pytest.mark.django_db
+def test_letters_sent_long_ago_are_pruned_the_others_kept():
+    from django.core.management import call_command
+    from django.utils import timezone
+
+    long_ago = timezone.now() - datetime.timedelta(days=31)
+    OutboundLetter.objects.create(
+        recipient="old@example.kz", subject="s", body="b", status="sent", sent_at=long_ago
+    )
+    OutboundLetter.objects.create(
+        recipient="new@example.kz", subject="s", body="b", status="sent", sent_at=timezone.now()
+    )
+    OutboundLetter.objects.create(
+        recipient="failed@example.kz", subject="s", body="b", status="failed"
+    )
+    call_command("outbox_prune", stdout=io.StringIO())
+    assert sorted(OutboundLetter.objects.values_list("recipient", flat=True)) == [
+        "failed@example.kz",
+        "new@example.kz",
+    ]
