@@ -4,6 +4,7 @@ import datetime
 import io
 import os
 import secrets
+import signal
 import subprocess
 import sys
 
@@ -13,7 +14,7 @@ from rgis.email_url import email_settings_parse
 from rgis.mail import letter_queue
 from rgis.models import OutboundLetter
 from tests.rgis.test_settings import manage
-from tests.rgis.workers import ROOT, database_url_of_tests
+from tests.rgis.workers import ROOT, database_url_of_tests, wait_for
 
 
 def test_email_url_gives_the_smtp_settings():
@@ -109,3 +110,37 @@ def test_letters_sent_long_ago_are_pruned_the_others_kept():
         "failed@example.kz",
         "new@example.kz",
     ]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_make_runs_autoreloading_worker_sends_letters_without_a_traceback(tmp_path):
+    """`make run` starts `db_worker` with DEBUG on, so with the autoreloader (the worker
+    loop in a thread of its own)."""
+    letter_queue(to="applicant@example.kz", subject="Queue 42", body="Your place: 7")
+    environment = {k: v for k, v in os.environ.items() if k not in {"EMAIL_URL", "SECRET_KEY"}}
+    log = tmp_path / "worker.log"
+    with log.open("w") as out:
+        worker = subprocess.Popen(
+            [sys.executable, "manage.py", "db_worker", "--queue-name", "*", "--interval", "0.2"],
+            cwd=ROOT,
+            env={
+                **environment,
+                "DJANGO_SETTINGS_MODULE": "rgis.settings.dev",
+                "DEBUG": "1",
+                "DATABASE_URL": database_url_of_tests(),
+                "RGIS_VAR_DIR": str(tmp_path),
+            },
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,  # the reloader's child goes with it
+        )
+    try:
+        wait_for(
+            lambda: OutboundLetter.objects.filter(status=OutboundLetter.Status.SENT).exists(),
+            what="the letter sent",
+        )
+    finally:
+        os.killpg(worker.pid, signal.SIGTERM)
+        worker.wait(timeout=30)
+    assert "Traceback" not in log.read_text()
+    assert len(list((tmp_path / "mail").iterdir())) == 1
