@@ -4,7 +4,6 @@ Kazakh first, then Russian, in one mail; the appeal's number and a link to its p
 """
 
 from django.conf import settings
-from django.core.mail import EmailMessage
 from django.template.loader import render_to_string
 from django.urls import NoReverseMatch, reverse
 from django.utils import translation
@@ -12,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from appeals.models import Appeal, AppealFollower
 from rgis.jobs import job_enqueue_on_commit
+from rgis.mail import letter_queue
 
 MAIL_LANGUAGES = ("kk", "ru")
 
@@ -37,7 +37,7 @@ def appeal_status_mail_send(appeal_id: int) -> bool:
         "appeals/email/status_change.txt",
         {"appeal": appeal, "link": lambda: appeal_link(appeal.number)},
     )
-    EmailMessage(subject=subject, body=body, to=[appeal.applicant_email]).send()
+    letter_queue(to=appeal.applicant_email, subject=subject, body=body)
     return True
 
 
@@ -74,7 +74,7 @@ def followers_mail_send(appeal: Appeal) -> bool:
                 "stop_link": lambda follower=follower: follower_link(follower),
             },
         )
-        EmailMessage(subject=subject, body=body, to=[follower.email]).send()
+        letter_queue(to=follower.email, subject=subject, body=body)
     return bool(followers)
 
 
@@ -87,7 +87,7 @@ def follower_confirmation_mail_send(follower_id: int) -> bool:
         "appeals/public/email/follower_confirm.txt",
         {"appeal": follower.appeal, "link": lambda: follower_link(follower)},
     )
-    EmailMessage(subject=subject, body=body, to=[follower.email]).send()
+    letter_queue(to=follower.email, subject=subject, body=body)
     return True
 
 

@@ -21,6 +21,8 @@ logger = logging.getLogger(__name__)
 PROGRESS_EVERY_SECONDS = 0.5
 # A failed import changed nothing: the planner may fix the options and start it again.
 RESTARTABLE = (ImportJob.Status.INSPECTED, ImportJob.Status.FAILED)
+# The states a worker runs an import from (RUNNING: the worker of an earlier run died).
+RERUNNABLE = (ImportJob.Status.QUEUED, ImportJob.Status.RUNNING)
 
 
 def import_job_create(
@@ -105,22 +107,31 @@ class _ProgressWriter:
 def import_job_run(*, job_id: UUID) -> ImportJob:
     """Run a queued import (in the worker): the whole import commits or nothing does."""
     job = ImportJob.objects.select_related("layer", "created_by").get(pk=job_id)
-    if job.status != ImportJob.Status.QUEUED or job.layer is None:
+    # RUNNING too: a run whose worker died left it so, and nothing else (its transaction
+    # rolled back); the job is run again (rgis.jobs), and this run finishes the import.
+    if job.status not in RERUNNABLE or job.layer is None:
         return job
-    ImportJob.objects.filter(pk=job.pk).update(
+    ImportJob.objects.filter(pk=job.pk, status__in=RERUNNABLE).update(
         status=ImportJob.Status.RUNNING, started_at=timezone.now()
     )
     progress = _ProgressWriter(job.pk)
     with translation.override(job.options.get("language") or "kk"):
         try:
-            report = layer_import(
-                upload=Path(job.source_file.path),
-                original_name=job.source_filename,
-                layer=job.layer,
-                options=ImportOptions.from_dict(job.options),
-                user=job.created_by,
-                progress=progress,
-            )
+            # The import and the job's success commit together: a run killed at any point
+            # leaves the job unfinished and no version, so the next run imports it once.
+            with transaction.atomic():
+                if not _import_lock_take(job) or not _still_to_import(job):
+                    return job  # another run of this import is under way, or has done it
+                report = layer_import(
+                    upload=Path(job.source_file.path),
+                    original_name=job.source_filename,
+                    layer=job.layer,
+                    options=ImportOptions.from_dict(job.options),
+                    user=job.created_by,
+                    progress=progress,
+                )
+                version = LayerVersion.objects.get(pk=report["version_id"])
+                _finish(job, status=ImportJob.Status.SUCCEEDED, version=version, report=report)
         except ImportRejected as refusal:
             _finish(job, status=ImportJob.Status.FAILED, error=str(refusal))
         except Exception:
@@ -134,13 +145,37 @@ def import_job_run(*, job_id: UUID) -> ImportJob:
                 )
                 % {"job": job.pk},
             )
-        else:
-            version = LayerVersion.objects.get(pk=report["version_id"])
-            _finish(job, status=ImportJob.Status.SUCCEEDED, version=version, report=report)
         finally:
             progress.close()
     job.refresh_from_db()
     return job
+
+
+def _import_lock_take(job: ImportJob) -> bool:
+    """Hold this import's lock for the transaction; False if a run elsewhere holds it."""
+    with connections["default"].cursor() as cursor:
+        cursor.execute(
+            "SELECT pg_try_advisory_xact_lock(hashtextextended(%s, 0))", [f"import:{job.pk}"]
+        )
+        return bool(cursor.fetchone()[0])
+
+
+def _still_to_import(job: ImportJob) -> bool:
+    return ImportJob.objects.filter(pk=job.pk, status__in=RERUNNABLE, version=None).exists()
+
+
+def import_job_abandon(*, job_id: UUID) -> None:
+    """Its workers died too often (rgis.jobs gave the job up): fail it for the planner."""
+    ImportJob.objects.filter(pk=job_id, status__in=RERUNNABLE).update(
+        status=ImportJob.Status.FAILED,
+        finished_at=timezone.now(),
+        error=_(
+            "The import stopped several times on the server (the worker running it was "
+            "lost) and nothing was changed. Try again; if it stops again, tell the portal "
+            "administrators (job %(job)s)."
+        )
+        % {"job": job_id},
+    )
 
 
 def _finish(job: ImportJob, *, status: str, error: str = "", version=None, report=None) -> None:

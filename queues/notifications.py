@@ -9,7 +9,6 @@ import datetime
 from urllib.parse import urlencode
 
 from django.conf import settings
-from django.core.mail import EmailMessage
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import NoReverseMatch, reverse
@@ -18,6 +17,7 @@ from django.utils.translation import gettext as _
 
 from queues.models import Application, Offer
 from queues.selectors import application_position, applications_next
+from rgis.mail import letter_queue
 
 MAIL_LANGUAGES = ("kk", "ru")
 # The public lookup page is another engineer's (URL name queues:lookup); until it exists
@@ -53,7 +53,7 @@ def _bilingual(template: str, context: dict) -> tuple[str, str]:
 
 def _send(application: Application, template: str, context: dict) -> None:
     subject, body = _bilingual(template, {"number": application.number, **context})
-    EmailMessage(subject=subject, body=body, to=[application.email]).send()
+    letter_queue(to=application.email, subject=subject, body=body)
 
 
 def application_status_mail_send(application_id: int, status: str) -> bool:

@@ -32,11 +32,14 @@ def run_jobs():
 
     def run() -> list[str]:
         done = []
-        for result in DBTaskResult.objects.ready().order_by("enqueued_at"):
-            task = result.task
-            task.call(*result.task_result.args, **result.task_result.kwargs)
-            result.set_successful(None)
-            done.append(task.name)
+        # Until none is ready: jobs enqueue jobs (a notification puts letters in the outbox,
+        # each sent by a job of its own).
+        while ready := list(DBTaskResult.objects.ready().order_by("enqueued_at")):
+            for result in ready:
+                task = result.task
+                task.call(*result.task_result.args, **result.task_result.kwargs)
+                result.set_successful(None)
+                done.append(task.name)
         return done
 
     return run

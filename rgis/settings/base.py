@@ -50,9 +50,10 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.gis",
+    # Before django_tasks_db: our db_worker command (jobs with a lease) replaces theirs.
+    "rgis",
     "django_tasks",
     "django_tasks_db",
-    "rgis",
     "staff",
     "geodata",
     "parcels",
@@ -343,3 +344,27 @@ MIDDLEWARE.insert(
     MIDDLEWARE.index("rgis.security.SecurityHeadersMiddleware"),
     "django_otp.middleware.OTPMiddleware",
 )
+
+# --- Mail and background jobs (issue 12) ---
+# Where letters go: smtp://user:password@host:587/?tls=1, smtps://user:password@host/,
+# file:///path/to/folder, console: (rgis/email_url.py). Unset: Django's default (SMTP on
+# localhost:25); development writes files under var/mail/, production warns at start-up.
+from rgis.email_url import email_settings_parse  # noqa: E402
+
+EMAIL_URL = os.environ.get("EMAIL_URL", "")
+if EMAIL_URL:
+    globals().update(email_settings_parse(EMAIL_URL))
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "e-RGIS <noreply@localhost>")
+SERVER_EMAIL = os.environ.get("SERVER_EMAIL", DEFAULT_FROM_EMAIL)
+# A hung mail server must not hold a worker (seconds; ?timeout= in EMAIL_URL overrides).
+EMAIL_TIMEOUT = globals().get("EMAIL_TIMEOUT") or 30.0
+# Every letter is a row of the outbox (rgis.OutboundLetter) sent by a job; a failed try is
+# tried again after RGIS_MAIL_RETRY_SECONDS × 2^(tries − 1) (1, 2, 4 … 64 minutes: about
+# two hours in all), then listed on the staff page "Undelivered letters" for a retry by hand.
+RGIS_MAIL_MAX_ATTEMPTS = env_int("RGIS_MAIL_MAX_ATTEMPTS", 8)
+RGIS_MAIL_RETRY_SECONDS = float(os.environ.get("RGIS_MAIL_RETRY_SECONDS", 60))
+# A running job holds a lease (a PostgreSQL advisory lock on its worker's own connection).
+# Workers look for jobs whose worker vanished at start-up and every this many seconds, and
+# run them again, at most RGIS_JOB_MAX_ATTEMPTS times in all; then the job is FAILED.
+RGIS_JOB_ORPHAN_CHECK_SECONDS = float(os.environ.get("RGIS_JOB_ORPHAN_CHECK_SECONDS", 30))
+RGIS_JOB_MAX_ATTEMPTS = env_int("RGIS_JOB_MAX_ATTEMPTS", 3)

@@ -21,3 +21,9 @@ DEBUG = os.environ.get("DEBUG", "1") == "1"
 SECRET_KEY = os.environ.get("SECRET_KEY") or _local_secret_key()
 # Personal data of development and demo records only: a key kept beside the secret key.
 RGIS_PERSONAL_DATA_KEY = os.environ.get("RGIS_PERSONAL_DATA_KEY") or _local_secret_key()
+
+# --- Mail and background jobs (issue 12) ---
+# Letters of `make run` (the demo queue sends about a thousand) become files in var/mail/.
+if not os.environ.get("EMAIL_URL"):
+    EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
+    EMAIL_FILE_PATH = str(VAR_DIR / "mail")

@@ -9,3 +9,12 @@ from staff.services import audit_record
 def leave_a_trace(marker: str) -> str:
     audit_record(actor=None, action="test.job_ran", actor_username=marker)
     return marker
+
+
+@task(queue_name="default")
+def kill_my_worker() -> None:
+    """A job whose worker dies under it every time (as an out-of-memory kill would)."""
+    import os
+    import signal
+
+    os.kill(os.getpid(), signal.SIGKILL)

@@ -56,6 +56,7 @@ def test_check_deploy_is_clean_with_production_settings():
         SECRET_KEY=secrets.token_urlsafe(50),
         RGIS_PERSONAL_DATA_KEY=secrets.token_urlsafe(32),
         ALLOWED_HOSTS="rgis.example.kz",
+        EMAIL_URL="smtp://portal:secret@mail.example.kz:587/?tls=1",
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "System check identified no issues" in result.stdout
