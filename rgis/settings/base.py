@@ -230,3 +230,8 @@ RGIS_APPEALS_AREAS_ATTRIBUTE = os.environ.get("RGIS_APPEALS_AREAS_ATTRIBUTE", "d
 # The portal's public address, for links in e-mails (e.g. https://rgis.taraz.kz); empty
 # gives links relative to the site.
 RGIS_PUBLIC_URL = os.environ.get("RGIS_PUBLIC_URL", "")
+
+# --- Plan publishing and downloads (issue 12) ---
+# Downloads of published layer versions are built once per version, format and CRS and kept
+# here, so an anonymous visitor's repeated download costs a file read, not a rebuild.
+RGIS_DOWNLOAD_CACHE_DIR = Path(os.environ.get("RGIS_DOWNLOAD_CACHE_DIR", VAR_DIR / "downloads"))
