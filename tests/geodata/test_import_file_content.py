@@ -40,8 +40,8 @@ def vrt_pointing_at(csv: Path) -> str:
         '  <OGRVRTLayer name="stolen">\n'
         f"    <SrcDataSource>{csv}</SrcDataSource>\n"
         f"    <SrcLayer>{csv.stem}</SrcLayer>\n"
-        '    <GeometryType>wkbPoint</GeometryType>\n'
-        '    <LayerSRS>EPSG:4326</LayerSRS>\n'
+        "    <GeometryType>wkbPoint</GeometryType>\n"
+        "    <LayerSRS>EPSG:4326</LayerSRS>\n"
         '    <GeometryField encoding="PointFromColumns" x="lon" y="lat"/>\n'
         "  </OGRVRTLayer>\n"
         "</OGRVRTDataSource>\n"
@@ -152,9 +152,7 @@ def test_the_command_refuses_a_file_that_is_not_what_its_name_says(tmp_path, pub
             "--publish",
         )
 
-    assert "its content is OGR_VRT" in str(refused.value) or "XML entities" in str(
-        refused.value
-    )
+    assert "its content is OGR_VRT" in str(refused.value) or "XML entities" in str(refused.value)
     assert_nothing_written(published)
 
 

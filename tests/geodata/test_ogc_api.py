@@ -8,9 +8,9 @@ import subprocess
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
-from django.utils import timezone
 from django.conf import settings
 from django.contrib.gis.geos import Polygon
+from django.utils import timezone
 from owslib.ogcapi.features import Features
 
 from geodata import ogc
