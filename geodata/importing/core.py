@@ -39,6 +39,7 @@ from geodata.importing.errors import CrsRequired, EncodingRequired, ImportReject
 from geodata.importing.geometry import GeometryCounts, geometries_prepare
 from geodata.importing.sources import Dataset, batches_read, dataset_find, dataset_info
 from geodata.models import Layer, LayerVersion
+from geodata.personal_columns import column_warnings
 from staff.services import audit_record
 
 PREVIEW_FEATURES = 50
@@ -218,6 +219,14 @@ def source_inspect(upload: Path, original_name: str, options: ImportOptions) -> 
         )
         wkb, columns, names = first
         rows = _attribute_rows(columns, names)
+        for name, warning in column_warnings(names, rows).items():
+            warnings.append(
+                _(
+                    "Column “%(name)s”: %(warning)s It will not be public unless the "
+                    "publisher chooses it."
+                )
+                % {"name": name, "warning": warning.message}
+            )
         counts = GeometryCounts()
         preview = None
         if crs is not None:

@@ -266,3 +266,17 @@ def test_the_command_publishes_only_when_asked(tmp_path, capsys):
     assert "Published. Columns kept from the public: IIN, OWNER, contact, remark" in out
     entry = AuditEntry.objects.get(action="layer.publish")
     assert entry.actor is None and "import_layer --publish" in entry.actor_username
+
+
+def test_the_import_preview_already_warns_of_personal_columns(tmp_path, staff_client):
+    client, _planner = staff_client("planner")
+    path = cadastral_export(tmp_path)
+    created = client.post(
+        "/en/staff/imports/new/", {"file": SimpleUploadedFile(path.name, path.read_bytes())}
+    )
+
+    page = client.get(created.url).content.decode()
+
+    assert "Column “IIN”: Values look like IINs. It will not be public unless" in page
+    assert "Column “contact”: Values look like phone numbers." in page
+    assert "Column “ZONA”" not in page
