@@ -29,6 +29,8 @@ ALLOWED_DRIVERS = {
     "kml": {"KML", "LIBKML"},
 }
 GDAL_OF_VECTOR = 0x04
+# OGR VRT reads the files or URLs it names; GDALG runs the GDAL pipeline it holds.
+REFERENCING_DRIVERS = ("OGR_VRT", "GDALG")
 
 
 @dataclass
@@ -71,6 +73,18 @@ def _gdal_identify_functions() -> tuple:
 
         library = lgdal
     library.GDALAllRegister()
+    # Drivers whose files name other files, URLs or commands to read are not needed by
+    # any import or download: taken out of the GDAL pyogrio reads with, so that no path
+    # can open one even if a check above were missed.
+    by_name = library.GDALGetDriverByName
+    by_name.restype = ctypes.c_void_p
+    by_name.argtypes = [ctypes.c_char_p]
+    deregister = library.GDALDeregisterDriver
+    deregister.argtypes = [ctypes.c_void_p]
+    for name in REFERENCING_DRIVERS:
+        driver = by_name(name.encode())
+        if driver:
+            deregister(driver)
     identify = library.GDALIdentifyDriverEx
     identify.restype = ctypes.c_void_p
     identify.argtypes = [ctypes.c_char_p, ctypes.c_uint, ctypes.c_void_p, ctypes.c_void_p]
@@ -314,3 +328,6 @@ def batches_read(
         if len(geometry) < batch_size:
             return
         start += batch_size
+
+
+_gdal_identify_functions()  # takes the referencing drivers out as soon as imports can run

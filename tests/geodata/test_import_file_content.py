@@ -6,8 +6,11 @@ The attacker's files: a ".geojson" and a ".gpkg" that are OGR VRTs pointing at a
 written, the published version still what the public sees.
 """
 
+import re
 from pathlib import Path
 
+import pyogrio
+import pyogrio.errors
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
@@ -88,10 +91,14 @@ def assert_nothing_written(layer) -> None:
     assert not Feature.objects.filter(attributes__icontains=SECRET).exists()
 
 
-def test_gdal_would_read_the_vrt_whatever_its_name(tmp_path):
-    # What makes the attack work: the driver comes from the content, not the suffix.
-    assert gdal_driver_identify(attacker_file(tmp_path, "vrt-as-geojson")) == "OGR_VRT"
-    assert gdal_driver_identify(attacker_file(tmp_path, "vrt-as-gpkg")) == "OGR_VRT"
+def test_gdal_can_no_longer_open_a_vrt_whatever_its_name(tmp_path):
+    # What made the attack work: GDAL picks the driver by content, not by the suffix. The
+    # OGR VRT driver is gone from the GDAL that reads uploads: nothing identifies it.
+    for kind in ("vrt-as-geojson", "vrt-as-gpkg"):
+        attack = attacker_file(tmp_path, kind)
+        assert gdal_driver_identify(attack) is None
+        with pytest.raises(pyogrio.errors.DataSourceError):
+            pyogrio.read_info(attack)
 
 
 @pytest.mark.parametrize("kind", ATTACKS)
@@ -110,7 +117,7 @@ def test_the_upload_page_refuses_a_file_that_is_not_what_its_name_says(
     if kind == "kml-as-geojson":
         assert "declares XML entities" in page
     else:
-        assert "its content is OGR_VRT" in page
+        assert "its content is no map format GDAL knows" in page
     assert_nothing_written(published)
     # The public still sees version 1, whole.
     items = client.get("/ogc/collections/pdp-taraz.zones/items").json()
@@ -152,7 +159,8 @@ def test_the_command_refuses_a_file_that_is_not_what_its_name_says(tmp_path, pub
             "--publish",
         )
 
-    assert "its content is OGR_VRT" in str(refused.value) or "XML entities" in str(refused.value)
+    message = str(refused.value)
+    assert "its content is no map format GDAL knows" in message or "XML entities" in message
     assert_nothing_written(published)
 
 
@@ -167,3 +175,18 @@ def test_a_real_geojson_and_geopackage_still_import(tmp_path):
 
     assert file_import(tmp_path / "wells.geojson", layer)["feature_count"] == 1
     assert file_import(tmp_path / "wells.gpkg", layer)["feature_count"] == 1
+
+
+def test_a_kml_named_geojson_is_refused_for_what_it_is(tmp_path, published):
+    attack = tmp_path / "zones.geojson"
+    attack.write_text(
+        KML_WITH_ENTITY.replace(
+            '<!DOCTYPE kml [<!ENTITY secret SYSTEM "file:///etc/hostname">]>\n', ""
+        ).replace("&secret;", "A")
+    )
+
+    with override("en"), pytest.raises(CommandError) as refused:
+        call_command("import_layer", str(attack), "--plan", "pdp-taraz", "--layer", "zones")
+
+    assert re.search("named as a GeoJSON file but its content is (LIB)?KML", str(refused.value))
+    assert_nothing_written(published)
