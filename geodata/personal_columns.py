@@ -13,10 +13,11 @@ from django.utils.translation import gettext_lazy as _
 from rgis.personal import InvalidIIN, iin_validate
 
 # Column names that say "a person" (Latin, Russian and Kazakh spellings), matched as words.
+# Not NAME / НАЗВАНИЕ / АТАУЫ: most layers name their zones and streets so.
 PERSON_COLUMN_WORDS = (
     "fio",
     "фио",
-    "аты",
+    "жөні",  # аты-жөні: full name
     "owner",
     "owners",
     "владелец",
