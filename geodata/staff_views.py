@@ -22,11 +22,7 @@ from geodata.jobs import (
     import_job_start,
 )
 from geodata.models import ImportJob, Layer, LayerVersion, Plan
-from geodata.selectors import (
-    version_attribute_table,
-    version_column_choices,
-    versions_awaiting_publication,
-)
+from geodata.selectors import version_column_choices, versions_awaiting_publication
 from geodata.services import (
     PUBLISH_PLANS,
     layer_get_or_create,
@@ -212,7 +208,6 @@ def version_publish(request: HttpRequest, version_id: int) -> HttpResponse:
         {
             "version": version,
             "columns": version_column_choices(version),
-            "table": version_attribute_table(version, limit=10),
             "error": error,
         },
         status=400 if error else 200,

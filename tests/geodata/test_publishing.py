@@ -280,3 +280,17 @@ def test_the_import_preview_already_warns_of_personal_columns(tmp_path, staff_cl
     assert "Column “IIN”: Values look like IINs. It will not be public unless" in page
     assert "Column “contact”: Values look like phone numbers." in page
     assert "Column “ZONA”" not in page
+
+
+def test_a_tile_url_naming_an_unpublished_version_serves_the_published_one(client, tmp_path, layer):
+    first = imported(layer, cadastral_export(tmp_path, "v1.geojson", zone="Ж-1"))
+    layer_version_publish(version=first, public_fields=["ZONA"], actor=None)
+    draft = imported(layer, cadastral_export(tmp_path, "v2.geojson", zone="Р-1"))
+    x, y = tile_of(*CENTRES[1], 16)
+
+    response = client.get(f"/tiles/{PUBLIC_ID}/16/{x}/{y}.mvt?v={draft.pk}")
+
+    features = mapbox_vector_tile.decode(response.content)[PUBLIC_ID]["features"]
+    assert {feature["properties"]["ZONA"] for feature in features} == {"Ж-1"}
+    assert all(set(feature["properties"]) == {"ZONA"} for feature in features)
+    assert response["ETag"].strip('W/"').startswith(f"{first.pk}-")
