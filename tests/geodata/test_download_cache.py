@@ -2,7 +2,7 @@
 
 import pytest
 
-from geodata.downloads import download_cache_path
+from geodata.downloads import download_cache_path, version_file_open
 from geodata.models import LayerVersion
 from tests.geodata.files import file_import, layer_create, parcels_zip
 
@@ -50,3 +50,36 @@ def test_an_unpublished_version_is_not_downloadable_nor_built(client, layer, tmp
     for fmt in ("gpkg", "shp", "geojson"):
         assert client.get(URL.format(number=2, fmt=fmt, query="")).status_code == 404
     assert not download_cache_path(version, file_format="gpkg", srid=4326).parent.exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_requests_at_once_build_the_file_once(tmp_path):
+    import os
+    import threading
+
+    from django.db import connection
+
+    layer = layer_create("pdp-taraz", "parcels")
+    file_import(parcels_zip(tmp_path, 200, zip_name="v1.zip"), layer)
+    version = LayerVersion.objects.get(number=1)
+    start = threading.Barrier(2)
+    handles: list = []
+
+    def download() -> None:
+        try:
+            start.wait()
+            handles.append(version_file_open(version, file_format="gpkg", srid=4326))
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=download) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    # Both read the one file built: a second build would have replaced it with another.
+    assert len(handles) == 2
+    assert os.fstat(handles[0].fileno()).st_ino == os.fstat(handles[1].fileno()).st_ino
+    for handle in handles:
+        handle.close()
