@@ -294,3 +294,13 @@ def test_a_tile_url_naming_an_unpublished_version_serves_the_published_one(clien
     assert {feature["properties"]["ZONA"] for feature in features} == {"Ж-1"}
     assert all(set(feature["properties"]) == {"ZONA"} for feature in features)
     assert response["ETag"].strip('W/"').startswith(f"{first.pk}-")
+
+
+@pytest.mark.parametrize(("role", "shown"), [("planner", False), ("plan_publisher", True)])
+def test_the_staff_home_leads_publishers_to_the_versions_awaiting(staff_client, role, shown):
+    client, _user = staff_client(role)
+
+    page = client.get("/en/staff/").content.decode()
+
+    assert ('href="/en/staff/imports/versions/"' in page) is shown
+    assert client.get("/en/staff/imports/versions/").status_code == (200 if shown else 403)
