@@ -304,3 +304,21 @@ def test_the_staff_home_leads_publishers_to_the_versions_awaiting(staff_client, 
 
     assert ('href="/en/staff/imports/versions/"' in page) is shown
     assert client.get("/en/staff/imports/versions/").status_code == (200 if shown else 403)
+
+
+def test_the_version_page_shows_no_hidden_values_among_the_changes(client, tmp_path, layer):
+    # Without a cadastral number, the import matches versions on the first unique column:
+    # here the IIN. Its values must not show as examples of what changed.
+    first = cadastral_export(tmp_path, "v1.geojson")
+    frame = gpd.read_file(first).drop(columns=["KAD_NOMER"])
+    frame.to_file(first, driver="GeoJSON")
+    layer_version_publish(version=imported(layer, first), public_fields=None, actor=None)
+    second = tmp_path / "v2.geojson"
+    frame.iloc[1:].to_file(second, driver="GeoJSON")
+    version = imported(layer, second)
+    layer_version_publish(version=version, public_fields=None, actor=None)
+    assert version.changes["key"] == "IIN" and version.changes["removed_examples"]
+
+    page = client.get("/en/plans/pdp-cad/parcels/v2/").content.decode()
+
+    assert leaked(page) == []
