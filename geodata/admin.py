@@ -1,5 +1,6 @@
 from typing import Any
 
+from django.contrib.admin import EmptyFieldListFilter
 from django.contrib.gis import admin
 from django.http import HttpRequest
 
@@ -47,11 +48,12 @@ class LayerVersionAdmin(admin.ModelAdmin):
         "layer",
         "number",
         "is_current",
+        "published_at",
         "feature_count",
         "source_filename",
         "uploaded_at",
     )
-    list_filter = ("is_current",)
+    list_filter = ("is_current", ("published_at", EmptyFieldListFilter))
     exclude = ("extent",)
 
     def has_add_permission(self, request: HttpRequest) -> bool:

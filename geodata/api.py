@@ -17,8 +17,13 @@ from geodata.jobs import (
     import_job_reinspect,
     import_job_start,
 )
-from geodata.models import ImportJob, Layer, Plan
-from geodata.services import layer_get_or_create, plan_get_or_create
+from geodata.models import ImportJob, Layer, LayerVersion, Plan
+from geodata.services import (
+    PUBLISH_PLANS,
+    layer_get_or_create,
+    layer_version_publish,
+    plan_get_or_create,
+)
 from rgis.api import ApiError, api_view
 from staff.roles import capability
 
@@ -34,11 +39,14 @@ def _options(request: HttpRequest) -> ImportOptions:
 
 
 def version_url(job: ImportJob) -> str | None:
-    """The public page of the version an import made, once it exists."""
+    """Where the version an import made is looked at next: its publish page until it is
+    published, then its public page."""
     if job.version is None:
         return None
     version = job.version
     try:
+        if not version.is_published:
+            return reverse("imports:publish", args=[version.pk])
         return reverse(
             "plans:version",
             args=[version.layer.plan.slug, version.layer.slug, version.number],
@@ -143,3 +151,24 @@ def _start(
         options=_options(request),
         user=request.user,  # type: ignore[arg-type]
     )
+
+
+@api_view(capability=PUBLISH_PLANS, methods=("POST",))
+def version_publish(request: HttpRequest, version_id: int) -> dict[str, Any]:
+    """Publish an imported version; `public_fields` (repeated) are the columns to show,
+    none given: every column but those that look like personal data."""
+    version = get_object_or_404(LayerVersion, pk=version_id)
+    chosen = [name for name in request.POST.getlist("public_fields") if name]
+    published = layer_version_publish(
+        version=version,
+        public_fields=chosen if "public_fields" in request.POST else None,
+        actor=request.user,  # type: ignore[arg-type]
+    )
+    return {
+        "version_id": published.pk,
+        "layer": str(published.layer),
+        "version": published.number,
+        "published_at": published.published_at.isoformat() if published.published_at else None,
+        "public_fields": published.public_fields,
+        "hidden_fields": published.hidden_fields,
+    }

@@ -67,6 +67,8 @@ def _import_once(layer: Layer, frame, filename: str, encoding: str = "cp1251") -
             layer=layer,
             options=ImportOptions(),
             user=None,
+            publish=True,  # the demo's own generated data: nothing personal in it
+            publisher_name="demo data",
         )
     return True
 

@@ -1,4 +1,4 @@
-"""Downloads of a layer version: any version of any plan, archived ones included."""
+"""Downloads of a layer version: any published version of any plan, archived ones included."""
 
 from django.http import FileResponse, Http404, HttpRequest, HttpResponseBase
 from django.shortcuts import render
@@ -33,7 +33,9 @@ def version_download(
         srid = download_srid(request.GET.get("crs"), file_format)
         handle = version_file_open(version, file_format=file_format, srid=srid)
     except DownloadRefused as refusal:
-        return render(request, "rgis/refused.html", {"message": refusal.message}, status=400)
+        return render(
+            request, "rgis/refused.html", {"message": refusal.message}, status=refusal.status
+        )
     response = FileResponse(
         handle,
         as_attachment=True,

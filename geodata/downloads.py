@@ -1,13 +1,16 @@
 """Files of a layer version to take away: GeoPackage, zipped shapefile or GeoJSON.
 
-A version never changes. Its features are read through a server-side cursor in batches
-(memory stays flat however big the layer is), reprojected in Python with pyproj (so that
-Pulkovo 1942 gets the Kazakhstan datum shift, which PostGIS's ST_Transform would not pick)
-and written into a temporary file that the response streams. Every attribute key of the
+A published version never changes. Its features are read through a server-side cursor in
+batches (memory stays flat however big the layer is), reprojected in Python with pyproj (so
+that Pulkovo 1942 gets the Kazakhstan datum shift, which PostGIS's ST_Transform would not
+pick) and written once into the download cache (RGIS_DOWNLOAD_CACHE_DIR), one file per
+version, format and CRS: later requests read that file. Every public attribute key of the
 version becomes a column, typed from the values it holds across the whole version.
 """
 
+import fcntl
 import json
+import os
 import re
 import tempfile
 import warnings
@@ -535,20 +538,53 @@ def download_filename(version: LayerVersion, file_format: str, srid: int) -> str
     return f"{stem}.{FORMATS[file_format].extension}"
 
 
+def version_public_columns(version: LayerVersion) -> list[AttributeColumn]:
+    """The version's columns the publisher made public."""
+    hidden = set(version.hidden_fields)
+    return [column for column in version_columns(version) if column.name not in hidden]
+
+
 def version_file_write(
     version: LayerVersion, *, file_format: str, srid: int, directory: Path
 ) -> Path:
     """Write the version as `file_format` in `srid` into `directory`; returns the file."""
     path = directory / download_filename(version, file_format, srid)
-    WRITERS[file_format](version, path, srid, version_columns(version))
+    WRITERS[file_format](version, path, srid, version_public_columns(version))
     return path
 
 
+def download_cache_path(version: LayerVersion, *, file_format: str, srid: int) -> Path:
+    """Where the download cache keeps this file (whether it is there yet or not)."""
+    # The upload time too: ids start again in a re-created database, the cache survives it.
+    folder = f"{version.pk}-{version.uploaded_at.timestamp():.6f}"
+    root = Path(settings.RGIS_DOWNLOAD_CACHE_DIR)
+    return root / folder / download_filename(version, file_format, srid)
+
+
 def version_file_open(version: LayerVersion, *, file_format: str, srid: int) -> IO[bytes]:
-    """The version as a file, open for reading; nothing is left on disk once it is closed."""
-    with tempfile.TemporaryDirectory(prefix="rgis-download-") as directory:
-        path = version_file_write(
-            version, file_format=file_format, srid=srid, directory=Path(directory)
-        )
-        # Opened before the directory goes: the file lives on, nameless, until closed.
+    """The published version as a file open for reading, built once into the cache.
+
+    Two requests for a file not built yet do not build it twice: the second waits for
+    the first under a file lock (shared by every process on the cache's disk), then reads.
+    """
+    if not version.is_published:
+        raise DownloadRefused(_("This version is not published."), status=404)
+    path = download_cache_path(version, file_format=file_format, srid=srid)
+    try:
         return path.open("rb")
+    except FileNotFoundError:
+        pass
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with open(path.parent / f".{path.name}.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        try:
+            if not path.exists():
+                with tempfile.TemporaryDirectory(prefix=".build-", dir=path.parent) as work:
+                    built = version_file_write(
+                        version, file_format=file_format, srid=srid, directory=Path(work)
+                    )
+                    # Appears whole or not at all: a reader never sees half a file.
+                    os.replace(built, path)
+            return path.open("rb")
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)

@@ -3,8 +3,8 @@
 Zones are found through their subdivided parts (geodata_featurepart, filled by the import
 for functional-zones layers): a big zone polygon with thousands of vertices becomes parts
 of at most 255, each behind its own GiST box. Every other layer is looked up in
-geodata_feature through its GiST index. Only current versions of plans that are not
-archived count.
+geodata_feature through its GiST index. Only current (published) versions of plans that
+are not archived count, with their public attributes only.
 """
 
 import datetime
@@ -33,6 +33,7 @@ WHATS_HERE_SQL = f"""
 WITH live AS MATERIALIZED (
     -- The current version of each layer of each plan that is not archived: a few dozen.
     SELECT version.id AS version_id, version.number, version.report -> 'fields' AS fields,
+           version.hidden_fields,
            layer.slug AS layer_slug, layer.kind AS layer_kind, layer.name_kk AS layer_name_kk,
            layer.name_ru AS layer_name_ru, layer.name_en AS layer_name_en,
            plan.id AS plan_id, plan.kind AS plan_kind
@@ -64,7 +65,8 @@ hits AS MATERIALIZED (
 SELECT json_build_object(
     'features', (
         SELECT json_agg(json_build_object(
-            'fid', feature.fid, 'attributes', feature.attributes, 'fields', live.fields,
+            'fid', feature.fid, 'attributes', feature.attributes - live.hidden_fields,
+            'fields', live.fields,
             'version_id', live.version_id, 'number', live.number,
             'layer_slug', live.layer_slug, 'layer_kind', live.layer_kind,
             'layer_name_kk', live.layer_name_kk, 'layer_name_ru', live.layer_name_ru,

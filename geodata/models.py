@@ -2,6 +2,7 @@ import uuid
 
 from django.conf import settings
 from django.contrib.gis.db import models
+from django.contrib.postgres.fields import ArrayField
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
@@ -134,7 +135,12 @@ class Layer(NamedInThreeLanguages, models.Model):
 
 
 class LayerVersion(models.Model):
-    """One upload of a layer. Exactly one version of a layer is current; none is overwritten."""
+    """One upload of a layer. None is overwritten; at most one of a layer is current.
+
+    An import makes an unpublished version that only staff see. Publishing it (capability
+    publish_plans) makes it the current one, the version every public door serves, with
+    only the attributes the publisher chose (`public_fields`; `hidden_fields` are the rest).
+    """
 
     layer = models.ForeignKey(Layer, on_delete=models.PROTECT, related_name="versions")
     number = models.PositiveIntegerField(_("version"))
@@ -158,6 +164,23 @@ class LayerVersion(models.Model):
     extent = models.PolygonField(_("extent"), srid=settings.RGIS_STORAGE_SRID, null=True)
     report = models.JSONField(_("import report"), default=dict)
     changes = models.JSONField(_("changes against the previous version"), default=dict)
+    published_at = models.DateTimeField(_("published"), null=True, blank=True)
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("published by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    public_fields = ArrayField(
+        models.TextField(), verbose_name=_("public attributes"), default=list, blank=True
+    )
+    # The version's other attribute keys: the SQL of tiles, look-ups and the OGC API strips
+    # them with jsonb's "-" operator, cheaper per feature than picking the public ones.
+    hidden_fields = ArrayField(
+        models.TextField(), verbose_name=_("attributes kept from the public"), default=list
+    )
 
     class Meta:
         verbose_name = _("layer version")
@@ -170,10 +193,19 @@ class LayerVersion(models.Model):
                 condition=models.Q(is_current=True),
                 name="one_current_version_per_layer",
             ),
+            # What the public sees has been published by someone allowed to.
+            models.CheckConstraint(
+                condition=models.Q(is_current=False) | models.Q(published_at__isnull=False),
+                name="current_version_is_published",
+            ),
         ]
 
     def __str__(self) -> str:
         return f"{self.layer} v{self.number}"
+
+    @property
+    def is_published(self) -> bool:
+        return self.published_at is not None
 
 
 class Feature(models.Model):

@@ -29,7 +29,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from geodata.models import Feature, Layer, LayerVersion
-from geodata.selectors import layer_public_id, published_layer_get, published_layers
+from geodata.selectors import (
+    layer_public_id,
+    published_layer_get,
+    published_layers,
+    version_public_field_order,
+)
 from rgis.errors import Refusal
 
 JSON = "application/json"
@@ -405,7 +410,7 @@ def _properties_sql(fields: list[str]) -> tuple[str, dict[str, Any]]:
     import report does not list is appended (`rest`, from the lateral join in ITEM_ROWS).
     """
     if not fields:
-        return "f.attributes::text", {}
+        return "(f.attributes - %(hidden)s::text[])::text", {}
     pairs = []
     params: dict[str, Any] = {"fields": fields}
     for index, name in enumerate(fields):
@@ -435,7 +440,8 @@ def _feature_sql(version: LayerVersion) -> tuple[str, dict[str, Any]]:
 
 
 def _file_fields(version: LayerVersion) -> list[str]:
-    return [str(name) for name in (version.report or {}).get("fields", [])]
+    """The public attributes in the file's order (the publisher's choice, no other)."""
+    return version_public_field_order(version)
 
 
 # Rows first, JSON after: only the page's features are encoded, whatever index PostgreSQL
@@ -449,7 +455,9 @@ FROM (
     ORDER BY f.fid
     {page}
 ) f
-CROSS JOIN LATERAL (SELECT f.attributes - %(fields)s::text[] AS attributes) rest
+CROSS JOIN LATERAL (
+    SELECT f.attributes - %(fields)s::text[] - %(hidden)s::text[] AS attributes
+) rest
 """
 ITEMS_SQL = """
 SELECT count(*), coalesce(string_agg(rows.feature, ',' ORDER BY rows.fid), ''), {matched}
@@ -512,6 +520,7 @@ def features_page(version: LayerVersion, query: ItemsQuery) -> FeaturePage:
             return FeaturePage("", 0, 0)
     feature, params = _feature_sql(version)
     params.setdefault("fields", [])
+    params["hidden"] = list(version.hidden_fields)
     # PostgreSQL's OFFSET is a bigint: anything bigger is past the end anyway.
     params.update(version=version.pk, limit=query.limit, offset=min(query.offset, 2**62))
     where = ""
@@ -533,6 +542,7 @@ def feature_json(version: LayerVersion, fid: int) -> str | None:
     """One feature's GeoJSON text, or None."""
     feature, params = _feature_sql(version)
     params.setdefault("fields", [])
+    params["hidden"] = list(version.hidden_fields)
     params.update(version=version.pk, fid=fid)
     sql = ITEM_ROWS.format(feature=feature, where="AND f.fid = %(fid)s", page="")
     row = _run(sql, params)

@@ -4,6 +4,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.contrib.gis.db.models.functions import AsGeoJSON, PointOnSurface, Transform
+from django.db import connection
 from django.db.models import (
     Count,
     F,
@@ -19,6 +20,7 @@ from django.db.models import (
 )
 
 from geodata.models import District, Feature, Layer, LayerVersion, Plan
+from geodata.personal_columns import column_warnings
 
 
 class GeographyAreaHa(Func):
@@ -96,7 +98,9 @@ def plan_layer_list(plan: Plan) -> QuerySet[Layer]:
         Layer.objects.filter(plan=plan)
         .alias(current=FilteredRelation("versions", condition=Q(versions__is_current=True)))
         .annotate(
-            version_count=Count("versions", distinct=True),
+            version_count=Count(
+                "versions", filter=Q(versions__published_at__isnull=False), distinct=True
+            ),
             current_number=F("current__number"),
             current_feature_count=F("current__feature_count"),
             current_uploaded_at=F("current__uploaded_at"),
@@ -111,14 +115,19 @@ def layer_get(plan_slug: str, layer_slug: str) -> Layer:
 
 
 def layer_versions(layer: Layer) -> QuerySet[LayerVersion]:
-    """Every version of the layer, newest first (without the bulky import report)."""
-    return layer.versions.defer("report", "extent").order_by("-number")
+    """Every published version of the layer, newest first (without the bulky report)."""
+    return (
+        layer.versions.filter(published_at__isnull=False)
+        .defer("report", "extent")
+        .order_by("-number")
+    )
 
 
 def version_get(plan_slug: str, layer_slug: str, number: int) -> LayerVersion:
-    """One version with its layer, plan and uploader; raises LayerVersion.DoesNotExist.
+    """One published version with its layer, plan and uploader; LayerVersion.DoesNotExist.
 
-    Annotates `current_number` (the layer's current version) and `extent_wgs84`.
+    Annotates `current_number` (the layer's current version) and `extent_wgs84`. A version
+    not yet published does not exist for the public.
     """
     current = LayerVersion.objects.filter(layer=OuterRef("layer"), is_current=True)
     return (
@@ -127,7 +136,12 @@ def version_get(plan_slug: str, layer_slug: str, number: int) -> LayerVersion:
             current_number=Subquery(current.values("number")[:1]),
             extent_wgs84=Transform("extent", 4326),
         )
-        .get(layer__plan__slug=plan_slug, layer__slug=layer_slug, number=number)
+        .get(
+            layer__plan__slug=plan_slug,
+            layer__slug=layer_slug,
+            number=number,
+            published_at__isnull=False,
+        )
     )
 
 
@@ -136,9 +150,17 @@ def _file_field_order(version: LayerVersion) -> list[str]:
     return [str(name) for name in (version.report or {}).get("fields", [])]
 
 
-def _in_file_order(attributes: dict, file_order: list[str]) -> dict:
+def version_public_field_order(version: LayerVersion) -> list[str]:
+    """The version's public attributes in the order the file lists them."""
+    hidden = set(version.hidden_fields)
+    return [name for name in _file_field_order(version) if name not in hidden]
+
+
+def _in_file_order(attributes: dict, file_order: list[str], hidden: list[str]) -> dict:
     ordered = {name: attributes[name] for name in file_order if name in attributes}
     ordered.update(attributes)  # keys the report does not list keep their place at the end
+    for name in hidden:
+        ordered.pop(name, None)
     return ordered
 
 
@@ -166,7 +188,7 @@ def version_features_geojson(
         {
             "type": "Feature",
             "id": fid,
-            "properties": _in_file_order(attributes or {}, file_order),
+            "properties": _in_file_order(attributes or {}, file_order, version.hidden_fields),
             "geometry": json.loads(geometry),
         }
         for fid, attributes, geometry in rows
@@ -201,9 +223,11 @@ def version_attribute_table(
         .values_list("fid", "attributes")[:limit]
     )
     seen: dict[str, None] = {}  # an ordered set
+    hidden = set(version.hidden_fields)
     for _fid, attributes in records:
         for key in attributes or {}:
-            seen.setdefault(key, None)
+            if key not in hidden:
+                seen.setdefault(key, None)
     columns = [name for name in _file_field_order(version) if name in seen]
     columns += [name for name in seen if name not in columns]
     rows = [
@@ -219,7 +243,7 @@ def layer_public_id(layer: Layer) -> str:
 
 
 def published_layers() -> QuerySet[Layer]:
-    """Layers with a current version in a plan that is not archived, with that version."""
+    """Layers with a current (published) version in a plan not archived, with that version."""
     current = LayerVersion.objects.filter(is_current=True)
     return (
         Layer.objects.filter(versions__is_current=True)
@@ -274,3 +298,70 @@ def published_layer_memoised(
 def published_layer_memo_clear() -> None:
     """Forget every remembered layer (this process only), e.g. after publishing a version."""
     _published_memo.clear()
+
+
+# Publishing: the versions awaiting it, and the columns the publisher chooses among.
+
+COLUMN_SAMPLE_ROWS = 200
+
+
+def versions_awaiting_publication() -> QuerySet[LayerVersion]:
+    """Imported versions nobody has published yet, oldest first."""
+    return (
+        LayerVersion.objects.filter(published_at__isnull=True)
+        .select_related("layer__plan", "uploaded_by")
+        .defer("extent", "changes")
+        .order_by("uploaded_at")
+    )
+
+
+def version_attribute_keys(version: LayerVersion) -> list[str]:
+    """Every attribute key the version's features hold, in the file's order then others."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT DISTINCT jsonb_object_keys(attributes) FROM geodata_feature "
+            "WHERE version_id = %s AND jsonb_typeof(attributes) = 'object'",
+            [version.pk],
+        )
+        keys = {str(key) for (key,) in cursor.fetchall()}
+    ordered = [name for name in _file_field_order(version) if name in keys]
+    return ordered + sorted(keys - set(ordered))
+
+
+@dataclass(frozen=True)
+class ColumnChoice:
+    """An attribute column as the publisher sees it: sample values and a warning if any."""
+
+    name: str
+    samples: list[str]
+    warning: str
+    public_by_default: bool
+
+
+def version_column_choices(version: LayerVersion) -> list[ColumnChoice]:
+    """The columns to choose from; those that look like personal data are unticked."""
+    rows = [
+        attributes or {}
+        for attributes in Feature.objects.filter(version=version)
+        .order_by("fid")
+        .values_list("attributes", flat=True)[:COLUMN_SAMPLE_ROWS]
+    ]
+    names = version_attribute_keys(version)
+    warnings = column_warnings(names, rows)
+    choices = []
+    for name in names:
+        samples: dict[str, None] = {}
+        for row in rows:
+            value = row.get(name)
+            if value not in (None, "") and len(samples) < 3:
+                samples.setdefault(str(value)[:60], None)
+        warning = warnings.get(name)
+        choices.append(
+            ColumnChoice(
+                name=name,
+                samples=list(samples),
+                warning=warning.message if warning else "",
+                public_by_default=warning is None,
+            )
+        )
+    return choices

@@ -5,11 +5,27 @@ from django.contrib.auth.models import User
 from django.contrib.gis.geos import GEOSGeometry, MultiPolygon, Polygon
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
 
-from geodata.models import District, Layer, Plan
-from rgis.errors import refusal_from
+from geodata.models import District, Layer, LayerVersion, Plan
+from geodata.selectors import (
+    published_layer_memo_clear,
+    version_attribute_keys,
+    version_column_choices,
+)
+from rgis.errors import Refusal, refusal_from
 from rgis.mapshell import home_map_forget
+from staff.roles import capability
 from staff.services import audit_record, audit_snapshot
+
+PUBLISH_PLANS = capability("publish_plans")
+
+
+class PublishRefused(Refusal):
+    """This version cannot be published as asked; nothing changed."""
+
+    status = 409
 
 
 def district_upsert(
@@ -116,3 +132,74 @@ def layer_get_or_create(
             actor=actor, action="layer.create", instance=layer, after=audit_snapshot(layer)
         )
     return layer, True
+
+
+def layer_version_publish(
+    *,
+    version: LayerVersion,
+    public_fields: list[str] | None,
+    actor: User | None,
+    actor_username: str = "",
+) -> LayerVersion:
+    """Make an imported version the one the public sees, with only `public_fields`.
+
+    None takes the default choice: every column but those that look like personal data.
+    `actor` must hold publish_plans; None is the server's operator (a management command,
+    named by `actor_username` in the audit log).
+    """
+    if actor is not None and not actor.has_perm(PUBLISH_PLANS):
+        raise PublishRefused(_("Only a plan publisher may publish a layer version."), status=403)
+    with transaction.atomic():
+        layer = Layer.objects.select_for_update().get(pk=version.layer_id)
+        version = LayerVersion.objects.select_for_update().get(pk=version.pk)
+        if version.is_published:
+            raise PublishRefused(
+                _("Version %(number)s of this layer is already published.")
+                % {"number": version.number}
+            )
+        keys = version_attribute_keys(version)
+        if public_fields is None:
+            public_fields = [c.name for c in version_column_choices(version) if c.public_by_default]
+        unknown = sorted(set(public_fields) - set(keys))
+        if unknown:
+            raise PublishRefused(
+                _("This version has no attribute %(names)s.") % {"names": ", ".join(unknown)},
+                status=400,
+            )
+        chosen = set(public_fields)
+        previous = layer.versions.filter(is_current=True).first()
+        if previous is not None:
+            previous.is_current = False
+            previous.save(update_fields=["is_current"])
+        version.public_fields = [name for name in keys if name in chosen]
+        version.hidden_fields = [name for name in keys if name not in chosen]
+        version.is_current = True
+        version.published_at = timezone.now()
+        version.published_by = actor
+        version.save(
+            update_fields=[
+                "is_current",
+                "published_at",
+                "published_by",
+                "public_fields",
+                "hidden_fields",
+            ]
+        )
+        audit_record(
+            actor=actor,
+            actor_username=actor_username,
+            action="layer.publish",
+            instance=version,
+            before={"current_version": previous.number if previous else None},
+            after={
+                "current_version": version.number,
+                "public_fields": version.public_fields,
+                "hidden_fields": version.hidden_fields,
+            },
+        )
+        # Tiles asked without ?v= in this process show it at once; again after commit,
+        # since a request in between may have remembered the old one.
+        published_layer_memo_clear()
+        transaction.on_commit(published_layer_memo_clear)
+        home_map_forget()
+    return version

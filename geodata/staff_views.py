@@ -21,8 +21,14 @@ from geodata.jobs import (
     import_job_reinspect,
     import_job_start,
 )
-from geodata.models import ImportJob, Layer, Plan
-from geodata.services import layer_get_or_create, plan_get_or_create
+from geodata.models import ImportJob, Layer, LayerVersion, Plan
+from geodata.selectors import version_column_choices, versions_awaiting_publication
+from geodata.services import (
+    PUBLISH_PLANS,
+    layer_get_or_create,
+    layer_version_publish,
+    plan_get_or_create,
+)
 from rgis.errors import Refusal
 from rgis.mapshell import features_map_render
 from staff.roles import capability
@@ -155,3 +161,54 @@ def _bounds(collection: dict) -> tuple[float, float, float, float] | None:
         return None
     west, south, east, north = shapely.total_bounds(geometries)
     return (float(west), float(south), float(east), float(north))
+
+
+@require_http_methods(["GET"])
+@login_required
+@permission_required(PUBLISH_PLANS, raise_exception=True)
+def versions_awaiting(request: HttpRequest) -> HttpResponse:
+    """Imported versions the public does not see yet."""
+    return render(
+        request,
+        "geodata/versions_awaiting.html",
+        {"versions": versions_awaiting_publication()},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+@permission_required(PUBLISH_PLANS, raise_exception=True)
+def version_publish(request: HttpRequest, version_id: int) -> HttpResponse:
+    """Choose the public columns of an imported version and publish it."""
+    version = get_object_or_404(
+        LayerVersion.objects.select_related("layer__plan", "uploaded_by"), pk=version_id
+    )
+    error = ""
+    if request.method == "POST":
+        try:
+            layer_version_publish(
+                version=version,
+                public_fields=request.POST.getlist("public_fields"),
+                actor=request.user,  # type: ignore[arg-type]
+            )
+        except Refusal as refusal:
+            error = str(refusal)
+        else:
+            messages.success(
+                request,
+                _("Version %(number)s of %(layer)s is public now.")
+                % {"number": version.number, "layer": version.layer},
+            )
+            return redirect(
+                "plans:version", version.layer.plan.slug, version.layer.slug, version.number
+            )
+    return render(
+        request,
+        "geodata/version_publish.html",
+        {
+            "version": version,
+            "columns": version_column_choices(version),
+            "error": error,
+        },
+        status=400 if error else 200,
+    )

@@ -45,7 +45,7 @@ GZIP_LEVEL = 1
 ACCEPTS_GZIP = re.compile(r"\bgzip\b")  # as Django's GZipMiddleware reads Accept-Encoding
 
 # One statement: clip, simplify to the tile grid and encode; the feature id is the fid and
-# every uploaded attribute (the JSONB column) becomes a tile property.
+# every public attribute (the JSONB column less the hidden keys) becomes a tile property.
 TILE_SQL = """
 WITH bounds AS (
     SELECT ST_TileEnvelope(%(z)s, %(x)s, %(y)s) AS env,
@@ -57,7 +57,7 @@ tile AS (
     SELECT ST_AsMVTGeom(ST_Transform(f.geometry, 3857), bounds.env, %(extent)s, %(buffer)s)
                AS geom,
            f.fid,
-           f.attributes
+           f.attributes - %(hidden)s::text[] AS attributes
     FROM geodata_feature f, bounds
     WHERE f.version_id = %(version)s AND f.geometry && bounds.search
 )
@@ -76,6 +76,7 @@ def tile_sql_params(version: LayerVersion, name: str, z: int, x: int, y: int) ->
         "buffer": TILE_BUFFER,
         "version": version.pk,
         "name": name,
+        "hidden": list(version.hidden_fields),
     }
 
 
@@ -235,10 +236,10 @@ def _field_types(version: LayerVersion) -> dict[str, str]:
     with connection.cursor() as cursor:
         cursor.execute(
             "SELECT key, min(jsonb_typeof(value)) FROM geodata_feature, "
-            "jsonb_each(attributes) WHERE version_id = %s AND id IN ("
+            "jsonb_each(attributes - %s::text[]) WHERE version_id = %s AND id IN ("
             "  SELECT id FROM geodata_feature WHERE version_id = %s ORDER BY fid LIMIT 1000"
             ") GROUP BY key ORDER BY key",
-            [version.pk, version.pk],
+            [list(version.hidden_fields), version.pk, version.pk],
         )
         rows = cursor.fetchall()
     names = {"number": "Number", "boolean": "Boolean"}

@@ -81,7 +81,7 @@ def version_page(request: HttpRequest, slug: str, layer_slug: str, number: int) 
         version = version_get(slug, layer_slug, number)
     except LayerVersion.DoesNotExist:
         raise Http404("No such version") from None
-    changes = version.changes or {}
+    changes = _public_changes(version)
     geometry_report = (version.report or {}).get("geometry", {})
     version_map, truncated = _version_map(version)
     return render(
@@ -109,6 +109,21 @@ def version_page(request: HttpRequest, slug: str, layer_slug: str, number: int) 
             "table": version_attribute_table(version),
         },
     )
+
+
+def _public_changes(version: LayerVersion) -> dict:
+    """The version's changes against the previous one, as the public may read them.
+
+    The import matched the features on a unique attribute and keeps examples of its
+    values: when the publisher kept that attribute from the public (an IIN, an owner's
+    name), neither its name nor its values are shown.
+    """
+    changes = dict(version.changes or {})
+    if changes.get("key") in version.hidden_fields:
+        changes["key"] = None
+        for kind in CHANGE_KINDS:
+            changes.pop(f"{kind}_examples", None)
+    return changes
 
 
 def _version_map(version: LayerVersion) -> tuple[RenderedMap, bool]:

@@ -2,11 +2,15 @@
 
 Cut by PostGIS (ST_AsMVT) straight from parcels_parcel, filtered by status. The home map
 asks with `?v=<revision>&lang=<language>`: the revision changes whenever a parcel does (and
-daily), so such a tile is cached here and by the proxy; a tile asked without it is not.
-Property names and status labels are in the visitor's language, for the popups.
+daily), so such a tile is cached here and by the proxy. A tile asked without it, or with
+any other revision than the current one (a page loaded before a change, or an attacker's
+random values, each of which would otherwise be a new cache entry pushing good tiles out),
+is made and sent but not cached. Property names and status labels are in the visitor's
+language, for the popups.
 """
 
 import hashlib
+import time
 from typing import Any
 
 from django.conf import settings
@@ -19,7 +23,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from parcels.models import Parcel
-from parcels.selectors import MAP_LAYERS, RECENT_ALLOCATION_DAYS
+from parcels.selectors import MAP_LAYERS, RECENT_ALLOCATION_DAYS, parcels_revision
 from rgis.db import fetchone_with_timeout
 
 MVT_TYPE = "application/vnd.mapbox-vector-tile"
@@ -103,6 +107,21 @@ def tile_render(layer: str, z: int, x: int, y: int) -> bytes:
     return bytes(row[0]) if row and row[0] else b""
 
 
+# (revision, monotonic time read): tiles come by the dozen, the revision costs a query; it
+# is trusted for RGIS_TILE_LAYER_MEMO_SECONDS, as geodata's tiles trust their layer's version.
+_revision_memo: list[tuple[str, float]] = []
+
+
+def current_revision() -> str:
+    """parcels_revision(), remembered per process for a few seconds."""
+    now = time.monotonic()
+    if _revision_memo and now - _revision_memo[0][1] < settings.RGIS_TILE_LAYER_MEMO_SECONDS:
+        return _revision_memo[0][0]
+    revision = parcels_revision()
+    _revision_memo[:] = [(revision, now)]
+    return revision
+
+
 @require_GET
 def tile(request: HttpRequest, layer: str, z: int, x: int, y: int) -> HttpResponse:
     if layer not in MAP_LAYERS:
@@ -112,7 +131,9 @@ def tile(request: HttpRequest, layer: str, z: int, x: int, y: int) -> HttpRespon
     language = request.GET.get("lang", "")[:2]
     if language not in dict(settings.LANGUAGES):
         language = settings.LANGUAGE_CODE
-    revision = request.GET.get("v", "")[:64]
+    asked = request.GET.get("v", "")
+    # Only the current revision is cached: any other value is served as if none was given.
+    revision = asked if asked and asked == current_revision() else ""
     response: HttpResponse
     if z < MIN_ZOOM:
         response = HttpResponse(b"", content_type=MVT_TYPE)

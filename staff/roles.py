@@ -5,7 +5,9 @@ from typing import Any, Final
 CAPABILITY_APP: Final = "staff"
 
 ROLE_CAPABILITIES: Final[dict[str, tuple[str, ...]]] = {
-    "planner": ("manage_plans", "publish_plans", "manage_parcels"),
+    # Planners import; what goes public is a plan publisher's decision (issue 12).
+    "planner": ("manage_plans", "manage_parcels"),
+    "plan_publisher": ("manage_plans", "publish_plans"),
     "queue_officer": ("manage_queues", "allocate_plots"),
     "appeals_operator": ("handle_appeals",),
     "moderator": ("moderate_content", "view_audit_log"),
@@ -34,6 +36,7 @@ def role_titles() -> dict[str, str]:
 
     return {
         "planner": gettext("Planner"),
+        "plan_publisher": gettext("Plan publisher (chief architect)"),
         "queue_officer": gettext("Queue officer"),
         "appeals_operator": gettext("Appeals operator"),
         "moderator": gettext("Moderator"),
@@ -75,6 +78,7 @@ _APPEALS_ADMIN: Final = (
 )
 ROLE_MODEL_PERMISSIONS: Final[dict[str, tuple[tuple[str, str], ...]]] = {
     "planner": _PLAN_ADMIN,
+    "plan_publisher": _PLAN_ADMIN,
     "appeals_operator": _APPEALS_ADMIN,
     "administrator": (
         *_PLAN_ADMIN,

@@ -39,8 +39,7 @@ from geodata.importing.errors import CrsRequired, EncodingRequired, ImportReject
 from geodata.importing.geometry import GeometryCounts, geometries_prepare
 from geodata.importing.sources import Dataset, batches_read, dataset_find, dataset_info
 from geodata.models import Layer, LayerVersion
-from geodata.selectors import published_layer_memo_clear
-from rgis.mapshell import home_map_forget
+from geodata.personal_columns import column_warnings
 from staff.services import audit_record
 
 PREVIEW_FEATURES = 50
@@ -220,6 +219,14 @@ def source_inspect(upload: Path, original_name: str, options: ImportOptions) -> 
         )
         wkb, columns, names = first
         rows = _attribute_rows(columns, names)
+        for name, warning in column_warnings(names, rows).items():
+            warnings.append(
+                _(
+                    "Column “%(name)s”: %(warning)s It will not be public unless the "
+                    "publisher chooses it."
+                )
+                % {"name": name, "warning": warning.message}
+            )
         counts = GeometryCounts()
         preview = None
         if crs is not None:
@@ -352,11 +359,15 @@ def layer_import(
     user: User | None,
     progress: Progress | None = None,
     commit: bool = True,
+    publish: bool = False,
+    publisher_name: str = "",
 ) -> dict:
-    """Import the upload as a new current version of `layer`; returns the import report.
+    """Import the upload as a new, unpublished version of `layer`; returns the import report.
 
     With commit=False everything is done, counted and compared, then rolled back: the
-    report is the same one a real import gives.
+    report is the same one a real import gives. publish=True also publishes it, with the
+    default column choice, as the server's operator (`publisher_name` in the audit log):
+    only the import_layer command and the demo data do that.
     """
     with tempfile.TemporaryDirectory(prefix="rgis-import-") as workdir:
         root = upload_unpack(upload, original_name, Path(workdir))
@@ -404,17 +415,9 @@ def layer_import(
             _extent_and_type(version, counts)
             version.report = {"geometry": counts.as_dict(), "fields": info.fields}
             version.changes = version_changes(previous, version)
-            if previous is not None:
-                previous.is_current = False
-                previous.save(update_fields=["is_current"])
-            version.is_current = True
+            # Not public yet: the public keeps the current version until someone holding
+            # publish_plans publishes this one (geodata.services.layer_version_publish).
             version.save()
-            # Tiles asked without ?v= in this process must show the new version at once
-            # (the CLI, tests); again after commit, since a request in between may have
-            # remembered the old one. Other processes see it within the memo's lifetime.
-            published_layer_memo_clear()
-            transaction.on_commit(published_layer_memo_clear)
-            home_map_forget()
             report = {
                 "version": version.number,
                 "version_id": version.pk,
@@ -430,6 +433,7 @@ def layer_import(
                 "geometry": counts.as_dict(),
                 "changes": version.changes,
                 "committed": commit,
+                "published": False,
             }
             audit_record(
                 actor=user,
@@ -437,6 +441,18 @@ def layer_import(
                 instance=version,
                 after=report,
             )
+            if publish:
+                from geodata.services import layer_version_publish
+
+                published = layer_version_publish(
+                    version=version,
+                    public_fields=None,
+                    actor=None,
+                    actor_username=publisher_name,
+                )
+                report["published"] = True
+                report["public_fields"] = published.public_fields
+                report["hidden_fields"] = published.hidden_fields
             if not commit:
                 transaction.set_rollback(True)
         return report

@@ -368,3 +368,8 @@ RGIS_MAIL_RETRY_SECONDS = float(os.environ.get("RGIS_MAIL_RETRY_SECONDS", 60))
 # run them again, at most RGIS_JOB_MAX_ATTEMPTS times in all; then the job is FAILED.
 RGIS_JOB_ORPHAN_CHECK_SECONDS = float(os.environ.get("RGIS_JOB_ORPHAN_CHECK_SECONDS", 30))
 RGIS_JOB_MAX_ATTEMPTS = env_int("RGIS_JOB_MAX_ATTEMPTS", 3)
+
+# --- Plan publishing and downloads (issue 12) ---
+# Downloads of published layer versions are built once per version, format and CRS and kept
+# here, so an anonymous visitor's repeated download costs a file read, not a rebuild.
+RGIS_DOWNLOAD_CACHE_DIR = Path(os.environ.get("RGIS_DOWNLOAD_CACHE_DIR", VAR_DIR / "downloads"))

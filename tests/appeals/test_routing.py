@@ -2,6 +2,7 @@
 
 import pytest
 from django.contrib.gis.geos import MultiPolygon, Polygon
+from django.utils import timezone
 
 from appeals.models import Category, Department
 from appeals.services import Applicant, appeal_file
@@ -23,7 +24,7 @@ def areas(settings):
     layer = Layer.objects.create(plan=plan, slug="areas", name_kk="Аймақтар", name_ru="Зоны")
     version = LayerVersion.objects.create(
         layer=layer, number=1, is_current=True, source_filename="areas.gpkg",
-        source_format="gpkg", source_crs="EPSG:4326",
+        source_format="gpkg", source_crs="EPSG:4326", published_at=timezone.now(),
     )  # fmt: skip
     for fid, (box, code) in enumerate([(WEST, "housing"), (EAST, "east-office")], start=1):
         Feature.objects.create(

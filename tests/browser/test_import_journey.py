@@ -1,5 +1,6 @@
 """A planner drops an office shapefile, checks the preview, fixes the encoding, imports it
-and watches the progress reach 100 % while the real worker runs the job."""
+and watches the progress reach 100 % while the real worker runs the job; then a plan
+publisher chooses the public columns and publishes it."""
 
 import base64
 import os
@@ -115,9 +116,36 @@ def test_a_planner_imports_an_office_shapefile_end_to_end(offline, portal_url, t
     expect(page.locator("[data-status-label]")).to_have_text("Imported", timeout=60_000)
     expect(page.locator("[data-progress-percent]")).to_have_text("100")
     expect(page.locator("[data-progress-done]")).to_have_text("3000")
-    expect(page.locator(".report")).to_contain_text("version 1 is now current")
+    expect(page.locator(".report")).to_contain_text(
+        "version 1 is imported. It is not public until a plan publisher publishes it"
+    )
     expect(page.locator(".report")).to_contain_text("Repaired geometries: 120")
     version = LayerVersion.objects.get(layer__plan__slug="saulet-pdp", layer__slug="parcels")
-    assert version.is_current and version.feature_count == 3000
+    assert not version.is_current and version.feature_count == 3000
     assert version.source_encoding == "cp1251" and version.source_crs == "EPSG:28412"
+    assert page.goto(f"{portal_url}/en/plans/saulet-pdp/parcels/v1/").status == 404
     assert browser.blocked == []
+
+    # The chief architect reviews the columns, keeps the area out, and publishes.
+    StaffUserFactory(username="architect", role="plan_publisher")
+    chief = offline()
+    desk = chief.context.new_page()
+    desk.goto(f"{portal_url}/en/staff/login/?next=/en/staff/imports/versions/")
+    desk.fill("#id_username", "architect")
+    desk.fill("#id_password", PASSWORD)
+    desk.get_by_role("button", name="Sign in").click()
+    desk.wait_for_url("**/staff/imports/versions/")
+    expect(desk.locator("[data-awaiting]")).to_contain_text("Сәулет ПДП.zip")
+    desk.get_by_role("link", name="Review and publish").click()
+    expect(desk.locator("[data-columns]")).to_contain_text("Жилая зона индивидуальной застройки")
+    expect(desk.get_by_label("KAD_NOMER", exact=True)).to_be_checked()
+    desk.get_by_label("PLOSHAD", exact=True).uncheck()
+    desk.get_by_role("button", name="Publish this version").click()
+
+    desk.wait_for_url("**/plans/saulet-pdp/parcels/v1/")
+    public_table = desk.locator("table.plan-attributes")
+    expect(public_table).to_contain_text("KAD_NOMER")
+    expect(public_table).not_to_contain_text("PLOSHAD")
+    version.refresh_from_db()
+    assert version.is_current and version.hidden_fields == ["PLOSHAD"]
+    assert chief.blocked == []

@@ -18,6 +18,13 @@ def tile_of(lon: float, lat: float, z: int) -> tuple[int, int]:
     return x, y
 
 
+@pytest.fixture(autouse=True)
+def download_cache(settings, tmp_path_factory):
+    """Each test builds its downloads into a cache of its own."""
+    settings.RGIS_DOWNLOAD_CACHE_DIR = tmp_path_factory.mktemp("downloads")
+    return settings.RGIS_DOWNLOAD_CACHE_DIR
+
+
 @pytest.fixture
 def parcels(tmp_path):
     plan, _ = plan_get_or_create(slug="pdp-tiles", name_kk="ЕЖЖ", name_ru="ПДП")
@@ -26,7 +33,12 @@ def parcels(tmp_path):
     def publish(frame, name):
         archive = shapefile_zip(frame, tmp_path / name)
         return layer_import(
-            upload=archive, original_name=name, layer=layer, options=ImportOptions(), user=None
+            upload=archive,
+            original_name=name,
+            layer=layer,
+            options=ImportOptions(),
+            user=None,
+            publish=True,
         )
 
     return layer, publish

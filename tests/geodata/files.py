@@ -29,8 +29,11 @@ def layer_create(plan: str = "pdp-taraz", layer: str = "zones") -> Layer:
     return layer_get_or_create(plan=plan_row, slug=layer)[0]
 
 
-def file_import(path: Path, layer: Layer, *, commit: bool = True, **options) -> dict:
-    """The upload at `path` imported into `layer`, as the web and the command do it."""
+def file_import(
+    path: Path, layer: Layer, *, commit: bool = True, publish: bool = True, **options
+) -> dict:
+    """The upload at `path` imported into `layer`, as the web and the command do it, and
+    published with the default column choice (unless publish=False)."""
     return layer_import(
         upload=path,
         original_name=path.name,
@@ -38,6 +41,7 @@ def file_import(path: Path, layer: Layer, *, commit: bool = True, **options) -> 
         options=ImportOptions(**options),
         user=None,
         commit=commit,
+        publish=publish and commit,
     )
 
 

@@ -130,7 +130,7 @@ def test_the_command_with_crs_imports_a_file_without_prj(tmp_path, capsys):
         )
 
     version = LayerVersion.objects.get(layer__plan__slug="pdp-1", layer__slug="zones")
-    assert version.is_current
+    assert not version.is_current  # imported, not public until someone publishes it
     assert version.source_crs == "EPSG:28412"
     assert version.feature_count == 5
     assert "Imported: pdp-1/zones version 1" in capsys.readouterr().out

@@ -59,7 +59,8 @@ def test_an_import_failing_part_way_leaves_the_previous_version_untouched(tmp_pa
 
 
 def comparable(report: dict) -> dict:
-    return {k: v for k, v in report.items() if k not in ("version_id", "committed")}
+    dropped = ("version_id", "committed", "published", "public_fields", "hidden_fields")
+    return {k: v for k, v in report.items() if k not in dropped}
 
 
 def test_a_dry_run_reports_what_the_import_would_do_and_keeps_nothing(tmp_path):
@@ -111,10 +112,14 @@ def test_the_command_with_commit_keeps_the_import_and_audits_it(tmp_path, capsys
         )
 
     version = LayerVersion.objects.get(layer__plan__slug="pdp-sever")
-    assert version.is_current and version.feature_count == 25
+    assert version.feature_count == 25
+    # Kept, but not public: a plan publisher publishes it (or --publish was given).
+    assert not version.is_current and version.published_at is None
     assert Feature.objects.filter(version=version).count() == 25
     assert AuditEntry.objects.filter(action="layer.import", object_id=str(version.pk)).exists()
-    assert "Imported: pdp-sever/zones version 1" in capsys.readouterr().out
+    out = capsys.readouterr().out
+    assert "Imported: pdp-sever/zones version 1" in out
+    assert "Not public yet" in out
 
 
 def revised(v1):

@@ -115,7 +115,8 @@ def test_the_api_imports_with_basic_auth_and_reports_progress(client, office_zip
     assert done["status"] == "succeeded"
     assert done["progress"]["percent"] == 100
     assert done["report"]["geometry"]["repaired"] == 3
-    assert LayerVersion.objects.get(is_current=True).feature_count == 30
+    assert LayerVersion.objects.get(published_at__isnull=True).feature_count == 30
+    assert not LayerVersion.objects.filter(is_current=True).exists()  # not public yet
 
 
 def test_the_api_refuses_clearly(client, db, office_zip):

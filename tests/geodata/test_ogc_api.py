@@ -10,6 +10,7 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 from django.conf import settings
 from django.contrib.gis.geos import Polygon
+from django.utils import timezone
 from owslib.ogcapi.features import Features
 
 from geodata import ogc
@@ -44,6 +45,7 @@ def _import(layer: Layer, frame, path, user=None) -> None:
         layer=layer,
         options=ImportOptions(),
         user=user,
+        publish=True,
     )
 
 
@@ -378,7 +380,12 @@ def test_a_layer_imported_without_attributes_still_serves_its_features(client, t
         )
     )
     layer_import(
-        upload=points, original_name=points.name, layer=layer, options=ImportOptions(), user=None
+        upload=points,
+        original_name=points.name,
+        layer=layer,
+        options=ImportOptions(),
+        user=None,
+        publish=True,
     )
 
     page = json.loads(client.get("/ogc/collections/pdp-bare.wells/items").content)
@@ -489,6 +496,7 @@ def test_list_endpoints_take_a_fixed_number_of_queries(
             layer=layer,
             number=1,
             is_current=True,
+            published_at=timezone.now(),
             source_filename="parcels.zip",
             source_format="shapefile",
             source_crs="EPSG:28412",

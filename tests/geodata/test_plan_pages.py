@@ -38,6 +38,7 @@ def _import(layer: Layer, frame, path, user=None) -> dict:
         layer=layer,
         options=ImportOptions(),
         user=user,
+        publish=True,
     )
 
 

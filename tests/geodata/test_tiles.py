@@ -128,7 +128,7 @@ def test_a_version_published_by_another_process_shows_at_once_through_its_tile_u
     unpinned = old_url.partition("?")[0]
     assert client.get(unpinned).status_code == 200  # this process now remembers version 1
     # Another process (the import worker) publishes: nothing tells this one.
-    monkeypatch.setattr("geodata.importing.core.published_layer_memo_clear", lambda: None)
+    monkeypatch.setattr("geodata.services.published_layer_memo_clear", lambda: None)
     changed = parcel_grid(100)
     changed["ZONA"] = "Р-1"
     publish(changed, "v2.zip")

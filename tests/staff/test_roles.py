@@ -6,7 +6,14 @@ from staff.roles import ROLE_CAPABILITIES, capability
 
 pytestmark = pytest.mark.django_db
 
-ROLES = ["planner", "queue_officer", "appeals_operator", "moderator", "administrator"]
+ROLES = [
+    "planner",
+    "plan_publisher",
+    "queue_officer",
+    "appeals_operator",
+    "moderator",
+    "administrator",
+]
 
 
 def test_every_role_exists_with_exactly_its_capabilities():

@@ -19,7 +19,9 @@ class DryRunDone(Exception):
 class Command(BaseCommand):
     help = (
         "Import a zipped shapefile, GeoPackage, GeoJSON or KML/KMZ as a new version of a plan "
-        "layer. Without --commit it is a dry run: the same report, nothing kept."
+        "layer. Without --commit it is a dry run: the same report, nothing kept. The version "
+        "is not public until a plan publisher publishes it on the staff pages, or unless "
+        "--publish is given (every column but those that look like personal data)."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -37,6 +39,12 @@ class Command(BaseCommand):
         )
         parser.add_argument("--user", help="staff user name to record as the uploader")
         parser.add_argument("--commit", action="store_true", help="keep the import")
+        parser.add_argument(
+            "--publish",
+            action="store_true",
+            help="with --commit: publish the version at once, as the server's operator, "
+            "leaving out the columns that look like IINs, names or phone numbers",
+        )
 
     def handle(self, *args: object, **options: object) -> None:
         path = options["path"]
@@ -49,6 +57,9 @@ class Command(BaseCommand):
             if user is None:
                 raise CommandError(f"No user named {options['user']}.")
         commit = bool(options["commit"])
+        publish = bool(options["publish"])
+        if publish and not commit:
+            raise CommandError("--publish needs --commit: a dry run publishes nothing.")
         import_options = ImportOptions(
             encoding=options["encoding"],  # type: ignore[arg-type]
             crs=options["crs"],  # type: ignore[arg-type]
@@ -74,6 +85,8 @@ class Command(BaseCommand):
                     user=user,
                     progress=self._progress,
                     commit=commit,
+                    publish=publish,
+                    publisher_name="server operator (manage.py import_layer --publish)",
                 )
                 if not commit:
                     raise DryRunDone
@@ -117,4 +130,12 @@ class Command(BaseCommand):
         ]
         if not report["committed"]:
             lines.append("Run again with --commit to keep it.")
+        elif report.get("published"):
+            hidden = ", ".join(report["hidden_fields"]) or "none"
+            lines.append(f"Published. Columns kept from the public: {hidden}")
+        else:
+            lines.append(
+                "Not public yet: a plan publisher publishes it on the staff pages "
+                "(or import again with --publish)."
+            )
         self.stdout.write("\n".join(lines))
