@@ -21,7 +21,7 @@ import logging
 from typing import Any
 
 from django.conf import settings
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -37,6 +37,7 @@ from queues.services import (
     Actor,
     actor_user,
     application_lock,
+    application_refusal_from,
     queue_audit,
     queue_lock,
 )
@@ -168,7 +169,22 @@ def offer_lock_open(offer: Offer) -> Offer:
 
 
 def offer_accept(*, offer: Offer, actor: Actor) -> Application:
-    """The applicant accepts: the application and the parcel become allocated."""
+    """The applicant accepts: the application and the parcel become allocated.
+
+    The check below sees only committed plots; an acceptance for the same person running at
+    the same time in another settlement's queue is stopped by the unique index
+    (application_plot_once_per_purpose_unique), turned here into the same refusal.
+    """
+    try:
+        return _offer_accept(offer=offer, actor=actor)
+    except IntegrityError as error:
+        refusal = application_refusal_from(error)
+        if refusal is None:
+            raise
+        raise refusal from None
+
+
+def _offer_accept(*, offer: Offer, actor: Actor) -> Application:
     with transaction.atomic():
         queue = queue_lock(offer.application.queue_id)
         locked_offer = offer_lock_open(offer)

@@ -35,8 +35,13 @@ SYSTEM_ACTOR = "system"
 def queue_lock(queue: Queue | int) -> Queue:
     """The queue row, locked until the transaction ends: one queue action at a time."""
     queue_id = queue if isinstance(queue, int) else queue.pk
+    # Only the queue's own row: locking the joined purpose row too would make every queue of
+    # that purpose, in every settlement, wait for each other. Two settlements' queues run in
+    # parallel; "one plot per purpose" across them is the unique index's job.
     return (
-        Queue.objects.select_for_update().select_related("settlement", "purpose").get(pk=queue_id)
+        Queue.objects.select_for_update(of=("self",))
+        .select_related("settlement", "purpose")
+        .get(pk=queue_id)
     )
 
 
