@@ -55,6 +55,38 @@ class Queue(models.Model):
         return f"{self.settlement.name}: {self.purpose.name}"
 
 
+class SettlementOfficer(models.Model):
+    """A queue officer's assignment to a settlement: whose queues they may see and act on.
+
+    Officers act only on the queues of their settlements (checked when a queue, application
+    or offer is loaded for a staff page); administrators and superusers see every queue.
+    """
+
+    settlement = models.ForeignKey(
+        "parcels.Settlement",
+        on_delete=models.CASCADE,
+        related_name="queue_officers",
+        verbose_name=_("settlement"),
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="queue_settlements",
+        verbose_name=_("officer"),
+    )
+
+    class Meta:
+        verbose_name = _("queue officer of a settlement")
+        verbose_name_plural = _("queue officers of settlements")
+        ordering = ["settlement", "user"]
+        constraints = [
+            models.UniqueConstraint(fields=["settlement", "user"], name="settlement_officer_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user}: {self.settlement}"
+
+
 class RemovalReason(NamedInThreeLanguages, models.Model):
     """A ground for taking an application off the queue; configurable by staff."""
 
@@ -159,8 +191,7 @@ class Application(models.Model):
                 condition=Q(status="allocated"),
                 name="application_plot_once_per_purpose_unique",
                 violation_error_message=_(
-                    "This person has already received a plot for this purpose "
-                    "(once in a lifetime)."
+                    "This person has already received a plot for this purpose (once in a lifetime)."
                 ),
             ),
         ]

@@ -12,7 +12,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -26,18 +26,22 @@ from queues.forms import (
     RegisterUploadForm,
     RemoveForm,
 )
-from queues.models import Application, Offer, Queue
+from queues.models import Application, Offer
 from queues.offers import offer_accept, offer_refuse, offer_to_head
 from queues.register_import import ImportReport, register_import
 from queues.register_uploads import upload_discard, upload_keep, upload_read
 from queues.removals import application_remove
 from queues.selectors import (
+    application_get_for_staff,
     application_head,
     application_history,
     application_position,
     application_positions,
     application_search,
+    offer_get_for_staff,
+    queue_get_for_staff,
     queue_list_with_counts,
+    queues_for_staff,
 )
 from queues.services import application_correct, application_register, application_verify
 from rgis.errors import Refusal
@@ -77,13 +81,14 @@ def _form_errors(form: Any) -> str:
 @require_GET
 @_officer
 def queue_list(request: HttpRequest) -> HttpResponse:
-    return render(request, "queues/staff/queue_list.html", {"queues": queue_list_with_counts()})
+    queues = queue_list_with_counts(queues_for_staff(request.user))
+    return render(request, "queues/staff/queue_list.html", {"queues": queues})
 
 
 @require_GET
 @_officer
 def queue_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    queue = get_object_or_404(Queue.objects.select_related("settlement", "purpose"), slug=slug)
+    queue = queue_get_for_staff(user=request.user, slug=slug)
     status = request.GET.get("status", "")
     if status not in Application.Status.values:
         status = ""
@@ -126,7 +131,7 @@ def queue_detail(request: HttpRequest, slug: str) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 @_officer
 def application_new(request: HttpRequest, slug: str) -> HttpResponse:
-    queue = get_object_or_404(Queue, slug=slug)
+    queue = queue_get_for_staff(user=request.user, slug=slug)
     form = ApplicationRegisterForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -156,19 +161,10 @@ def application_new(request: HttpRequest, slug: str) -> HttpResponse:
     )
 
 
-def _application_get(pk: int) -> Application:
-    return get_object_or_404(
-        Application.objects.select_related(
-            "queue__settlement", "queue__purpose", "removal_reason", "parcel"
-        ),
-        pk=pk,
-    )
-
-
 @require_GET
 @_officer
 def application_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    application = _application_get(pk)
+    application = application_get_for_staff(user=request.user, pk=pk)
     _with_iin([application])
     open_offer = (
         application.offers.filter(status=Offer.Status.OPEN).select_related("parcel").first()
@@ -214,7 +210,7 @@ def _act(request: HttpRequest, action: Any, success: str) -> None:
 @require_POST
 @_officer
 def application_verify_view(request: HttpRequest, pk: int) -> HttpResponse:
-    application = _application_get(pk)
+    application = application_get_for_staff(user=request.user, pk=pk)
     _act(
         request,
         lambda: application_verify(application=application, actor=request.user),
@@ -226,7 +222,7 @@ def application_verify_view(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 @_officer
 def application_remove_view(request: HttpRequest, pk: int) -> HttpResponse:
-    application = _application_get(pk)
+    application = application_get_for_staff(user=request.user, pk=pk)
     form = RemoveForm(request.POST)
     if not form.is_valid():
         messages.error(request, _form_errors(form))
@@ -247,7 +243,7 @@ def application_remove_view(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 @_officer
 def application_correct_view(request: HttpRequest, pk: int) -> HttpResponse:
-    application = _application_get(pk)
+    application = application_get_for_staff(user=request.user, pk=pk)
     form = CorrectForm(request.POST or None, application=application)
     if request.method == "POST" and form.is_valid():
         try:
@@ -273,7 +269,7 @@ def application_correct_view(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 @_allocator
 def queue_offer(request: HttpRequest, slug: str) -> HttpResponse:
-    queue = get_object_or_404(Queue, slug=slug)
+    queue = queue_get_for_staff(user=request.user, slug=slug)
     form = OfferForm(request.POST, queue=queue)
     if not form.is_valid():
         messages.error(request, _form_errors(form))
@@ -303,7 +299,7 @@ def queue_offer(request: HttpRequest, slug: str) -> HttpResponse:
 @require_POST
 @_allocator
 def queue_draw(request: HttpRequest, slug: str) -> HttpResponse:
-    queue = get_object_or_404(Queue, slug=slug)
+    queue = queue_get_for_staff(user=request.user, slug=slug)
     form = DrawForm(request.POST, queue=queue)
     if not form.is_valid():
         messages.error(request, _form_errors(form))
@@ -337,7 +333,7 @@ def queue_draw(request: HttpRequest, slug: str) -> HttpResponse:
 @require_POST
 @_allocator
 def offer_accept_view(request: HttpRequest, pk: int) -> HttpResponse:
-    offer = get_object_or_404(Offer.objects.select_related("application"), pk=pk)
+    offer = offer_get_for_staff(user=request.user, pk=pk)
     _act(
         request,
         lambda: offer_accept(offer=offer, actor=request.user),
@@ -349,7 +345,7 @@ def offer_accept_view(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 @_allocator
 def offer_refuse_view(request: HttpRequest, pk: int) -> HttpResponse:
-    offer = get_object_or_404(Offer.objects.select_related("application"), pk=pk)
+    offer = offer_get_for_staff(user=request.user, pk=pk)
     try:
         passed = offer_refuse(offer=offer, actor=request.user)
     except Refusal as refusal:
@@ -376,7 +372,7 @@ SESSION_KEY = "queue_import"
 @require_http_methods(["GET", "POST"])
 @_officer
 def register_upload(request: HttpRequest, slug: str) -> HttpResponse:
-    queue = get_object_or_404(Queue, slug=slug)
+    queue = queue_get_for_staff(user=request.user, slug=slug)
     form = RegisterUploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
@@ -406,7 +402,7 @@ def register_upload(request: HttpRequest, slug: str) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 @_officer
 def register_report(request: HttpRequest, slug: str) -> HttpResponse:
-    queue = get_object_or_404(Queue, slug=slug)
+    queue = queue_get_for_staff(user=request.user, slug=slug)
     kept = request.session.get(SESSION_KEY)
     if not kept or kept.get("queue") != queue.slug:
         messages.error(request, _("Upload the register file first."))

@@ -5,7 +5,8 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from parcels.models import Parcel
-from queues.models import Application, LedgerEntry, Offer
+from queues.models import Application, LedgerEntry, Offer, SettlementOfficer
+from tests.factories import SettlementFactory
 from tests.queues.factories import ParcelFactory, applications_register, iin_make
 
 pytestmark = pytest.mark.django_db
@@ -14,7 +15,8 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def officer(staff_client, settings, tmp_path):
     settings.RGIS_QUEUE_IMPORT_DIR = tmp_path / "imports"
-    client, _user = staff_client("queue_officer")
+    client, user = staff_client("queue_officer")
+    SettlementOfficer.objects.create(user=user, settlement=SettlementFactory())
     return client
 
 
@@ -31,7 +33,8 @@ def _messages(response):
 )
 def test_queue_pages_are_for_queue_officers(staff_client, queue, role, status):
     [application] = applications_register(queue, 1)
-    client, _user = staff_client(role)
+    client, user = staff_client(role)
+    SettlementOfficer.objects.create(user=user, settlement=queue.settlement)
     for url in (
         "/en/staff/queues/",
         f"/en/staff/queues/{queue.slug}/",
