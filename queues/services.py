@@ -24,7 +24,7 @@ from queues.ledger import ledger_append, timestamp_text
 from queues.models import Application, LedgerEntry, Queue
 from queues.selectors import application_position
 from queues.tasks import queue_moved_announce
-from rgis.personal import iin_digest, iin_validate, personal_encrypt
+from rgis.personal import iin_digest, iin_validate, personal_decrypt, personal_encrypt
 from staff.services import audit_record, audit_snapshot
 
 Actor = AbstractBaseUser | AnonymousUser | None
@@ -301,3 +301,16 @@ def application_correct(
             raise
         raise refusal from None
     return locked
+
+
+def iin_masked(application: Application) -> str:
+    """The IIN as staff lists show it by default: its last four digits only."""
+    return "•" * 8 + personal_decrypt(application.iin_encrypted)[-4:]
+
+
+def application_iin_read(*, application: Application, actor: Actor) -> str:
+    """The applicant's IIN in full, for an officer who asked to see it: audited (who, which
+    application, when; never the IIN itself)."""
+    iin = personal_decrypt(application.iin_encrypted)
+    queue_audit(actor=actor, action="queues.application.iin_read", instance=application)
+    return iin

@@ -15,6 +15,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from queues.draws import lots_draw
@@ -43,9 +44,14 @@ from queues.selectors import (
     queue_list_with_counts,
     queues_for_staff,
 )
-from queues.services import application_correct, application_register, application_verify
+from queues.services import (
+    application_correct,
+    application_iin_read,
+    application_register,
+    application_verify,
+    iin_masked,
+)
 from rgis.errors import Refusal
-from rgis.personal import personal_decrypt
 from staff.models import AuditEntry
 from staff.roles import capability
 
@@ -64,8 +70,9 @@ def _allocator(view: Any) -> Any:
 
 
 def _with_iin(applications: list[Application]) -> list[Application]:
+    # Masked: the full IIN is shown only on request, and that request is audited.
     for application in applications:
-        application.iin = personal_decrypt(application.iin_encrypted)  # type: ignore[attr-defined]
+        application.iin = iin_masked(application)  # type: ignore[attr-defined]
     return applications
 
 
@@ -161,10 +168,9 @@ def application_new(request: HttpRequest, slug: str) -> HttpResponse:
     )
 
 
-@require_GET
-@_officer
-def application_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    application = application_get_for_staff(user=request.user, pk=pk)
+def _application_page(
+    request: HttpRequest, application: Application, *, iin: str = ""
+) -> HttpResponse:
     _with_iin([application])
     open_offer = (
         application.offers.filter(status=Offer.Status.OPEN).select_related("parcel").first()
@@ -193,8 +199,25 @@ def application_detail(request: HttpRequest, pk: int) -> HttpResponse:
             if application.status == Application.Status.WAITING
             else None,
             "can_allocate": can_allocate,
+            "iin_shown": iin,
         },
     )
+
+
+@require_GET
+@_officer
+def application_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    return _application_page(request, application_get_for_staff(user=request.user, pk=pk))
+
+
+@require_POST
+@never_cache
+@_officer
+def application_iin_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """The page with the full IIN, shown on the officer's request (audited), never cached."""
+    application = application_get_for_staff(user=request.user, pk=pk)
+    iin = application_iin_read(application=application, actor=request.user)
+    return _application_page(request, application, iin=iin)
 
 
 def _act(request: HttpRequest, action: Any, success: str) -> None:

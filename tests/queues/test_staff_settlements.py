@@ -65,6 +65,7 @@ def test_an_officer_of_another_settlement_gets_404_for_every_action(
         ("get", f"{application}/", {}),
         ("get", f"/en/staff/queues/applications/{offered.pk}/", {}),
         ("post", f"{taraz}/register/", {"full_name": "Жаңа Адам", "iin": iin_make(30)}),
+        ("post", f"{application}/iin/", {}),
         ("post", f"{application}/verify/", {}),
         ("post", f"{taraz}/offer/", {"parcel": free.pk, "application": waiting.pk}),
         ("post", f"{taraz}/draw/", {"parcel": free.pk, "among": 2}),

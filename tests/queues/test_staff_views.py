@@ -71,7 +71,7 @@ def test_a_planner_cannot_offer_a_parcel(staff_client, queue):
     assert not Offer.objects.exists()
 
 
-def test_the_queue_page_shows_the_head_with_names_and_iins(
+def test_the_queue_page_shows_the_head_with_names_and_masked_iins(
     officer, queue, django_assert_max_num_queries
 ):
     applications = applications_register(queue, 12)
@@ -79,7 +79,9 @@ def test_the_queue_page_shows_the_head_with_names_and_iins(
         response = officer.get(f"/en/staff/queues/{queue.slug}/")
     body = _body(response)
     assert applications[0].full_name in body
-    assert iin_make(1) in body  # the IIN, decrypted, for the officer only
+    # The IIN masked: its last four digits only (the full one is an audited request).
+    assert iin_make(1) not in body
+    assert "••••••••" + iin_make(1)[-4:] in body
     head = response.context["head"]
     assert [a.position for a in head] == list(range(1, 11))
 
@@ -109,7 +111,7 @@ def test_registering_shows_the_iin_validators_message_then_registers(officer, qu
     assert response["Location"] == f"/en/staff/queues/applications/{application.pk}/"
     page = officer.get(response["Location"])
     assert f"Application {application.number} is registered." in _messages(page)
-    assert "791028302728" in _body(page)
+    assert "••••••••2728" in _body(page)
 
     again = officer.post(url, {"full_name": "Ахметов Болат", "iin": "791028302728"})
     assert "already has a live application in this queue" in _body(again)
@@ -276,3 +278,27 @@ def test_removal_reasons_are_configured_in_the_admin_and_audited(client, removal
     entry = AuditEntry.objects.get(object_type="queues.removalreason", action="update")
     assert entry.before["is_active"] is True and entry.after["is_active"] is False
     assert client.get("/en/admin/queues/queue/add/").status_code == 200
+
+
+def test_reading_an_iin_in_full_is_an_audited_request(officer, queue):
+    from staff.models import AuditEntry
+
+    [application] = applications_register(queue, 1)
+    iin = iin_make(1)
+    page = officer.get(f"/en/staff/queues/applications/{application.pk}/")
+    assert iin not in _body(page)
+    assert "Show the IIN" in _body(page)
+    assert not AuditEntry.objects.filter(action="queues.application.iin_read").exists()
+
+    shown = officer.post(f"/en/staff/queues/applications/{application.pk}/iin/")
+
+    assert shown.status_code == 200
+    assert iin in _body(shown)
+    assert "no-store" in shown["Cache-Control"]
+    [entry] = AuditEntry.objects.filter(action="queues.application.iin_read")
+    assert entry.object_type == "queues.application"
+    assert entry.object_id == str(application.pk)
+    assert entry.actor == shown.wsgi_request.user
+    assert iin not in str(entry.before) + str(entry.after) + entry.actor_username
+    # Reading the page does not count as reading the IIN: a GET of the address does nothing.
+    assert officer.get(f"/en/staff/queues/applications/{application.pk}/iin/").status_code == 405
