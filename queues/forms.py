@@ -67,6 +67,18 @@ class DrawForm(forms.Form):
         field.queryset = parcels_offerable(queue)
 
 
+class RefusalForm(forms.Form):
+    """The applicant's signed refusal of an offer, recorded by one officer."""
+
+    document_number = forms.CharField(label=_("Refusal document number"), max_length=100)
+    document_date = forms.DateField(
+        label=_("Refusal document date"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+    reason = forms.CharField(
+        label=_("Reason"), max_length=500, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
 class RemoveForm(forms.Form):
     reason = forms.ModelChoiceField(
         label=_("Reason"), queryset=RemovalReason.objects.filter(is_active=True)

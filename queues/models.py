@@ -261,11 +261,38 @@ class Offer(models.Model):
     offered_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
     )
+    # A refusal on the applicant's behalf: one officer records the applicant's signed refusal
+    # (its number and date) and the reason; a second officer confirms it before the parcel
+    # passes on. An offer that runs out of time expires without either.
+    refusal_document = models.CharField(_("refusal document number"), max_length=100, blank=True)
+    refusal_document_date = models.DateField(_("refusal document date"), null=True, blank=True)
+    refusal_reason = models.TextField(_("refusal reason"), blank=True)
+    refusal_requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    refusal_requested_at = models.DateTimeField(null=True, blank=True)
+    refusal_confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
 
     class Meta:
         constraints = [
             models.UniqueConstraint(
                 fields=["parcel"], condition=Q(status="open"), name="offer_one_open_per_parcel"
+            ),
+            # Two-person rule for refusals, whatever path writes: a document, a reason and
+            # two different officers.
+            models.CheckConstraint(
+                condition=~Q(status="refused")
+                | (
+                    Q(refusal_document__gt="")
+                    & Q(refusal_document_date__isnull=False)
+                    & Q(refusal_reason__gt="")
+                    & Q(refusal_requested_by__isnull=False)
+                    & Q(refusal_confirmed_by__isnull=False)
+                    & ~Q(refusal_requested_by=models.F("refusal_confirmed_by"))
+                ),
+                name="offer_refused_with_document_and_two_officers",
             ),
             models.UniqueConstraint(
                 fields=["application"],

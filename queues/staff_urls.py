@@ -14,6 +14,16 @@ urlpatterns = [
     path("applications/<int:pk>/correct/", staff_views.application_correct_view, name="correct"),
     path("offers/<int:pk>/accept/", staff_views.offer_accept_view, name="offer_accept"),
     path("offers/<int:pk>/refuse/", staff_views.offer_refuse_view, name="offer_refuse"),
+    path(
+        "offers/<int:pk>/refuse/confirm/",
+        staff_views.offer_refusal_confirm_view,
+        name="offer_refusal_confirm",
+    ),
+    path(
+        "offers/<int:pk>/refuse/reject/",
+        staff_views.offer_refusal_reject_view,
+        name="offer_refusal_reject",
+    ),
     path("<slug:slug>/", staff_views.queue_detail, name="queue"),
     path("<slug:slug>/register/", staff_views.application_new, name="register"),
     path("<slug:slug>/offer/", staff_views.queue_offer, name="offer"),

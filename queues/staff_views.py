@@ -24,11 +24,18 @@ from queues.forms import (
     CorrectForm,
     DrawForm,
     OfferForm,
+    RefusalForm,
     RegisterUploadForm,
     RemoveForm,
 )
 from queues.models import Application, Offer
-from queues.offers import offer_accept, offer_refuse, offer_to_head
+from queues.offers import (
+    offer_accept,
+    offer_refusal_confirm,
+    offer_refusal_reject,
+    offer_refusal_request,
+    offer_to_head,
+)
 from queues.register_import import ImportReport, register_import
 from queues.register_uploads import upload_discard, upload_keep, upload_read
 from queues.removals import application_remove
@@ -173,7 +180,9 @@ def _application_page(
 ) -> HttpResponse:
     _with_iin([application])
     open_offer = (
-        application.offers.filter(status=Offer.Status.OPEN).select_related("parcel").first()
+        application.offers.filter(status=Offer.Status.OPEN)
+        .select_related("parcel", "refusal_requested_by")
+        .first()
     )
     head = application_head(application.queue)
     can_allocate = request.user.has_perm(ALLOCATE_PLOTS)
@@ -199,6 +208,7 @@ def _application_page(
             if application.status == Application.Status.WAITING
             else None,
             "can_allocate": can_allocate,
+            "refusal_form": RefusalForm() if open_offer is not None else None,
             "iin_shown": iin,
         },
     )
@@ -368,22 +378,57 @@ def offer_accept_view(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 @_allocator
 def offer_refuse_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """Record the applicant's signed refusal; a second officer confirms it."""
+    offer = offer_get_for_staff(user=request.user, pk=pk)
+    form = RefusalForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _form_errors(form))
+    else:
+        _act(
+            request,
+            lambda: offer_refusal_request(
+                offer=offer,
+                actor=request.user,
+                document_number=form.cleaned_data["document_number"],
+                document_date=form.cleaned_data["document_date"],
+                reason=form.cleaned_data["reason"],
+            ),
+            _("The refusal is recorded. A second officer must confirm it."),
+        )
+    return redirect("queue_staff:application", pk=offer.application_id)
+
+
+@require_POST
+@_allocator
+def offer_refusal_confirm_view(request: HttpRequest, pk: int) -> HttpResponse:
     offer = offer_get_for_staff(user=request.user, pk=pk)
     try:
-        passed = offer_refuse(offer=offer, actor=request.user)
+        passed = offer_refusal_confirm(offer=offer, actor=request.user)
     except Refusal as refusal:
         messages.error(request, str(refusal))
     else:
         if passed is None:
             messages.success(
-                request, _("The refusal is recorded. Nobody is left in line: the parcel is free.")
+                request, _("The refusal is confirmed. Nobody is left in line: the parcel is free.")
             )
         else:
             messages.success(
                 request,
-                _("The refusal is recorded. The parcel is offered to %(number)s.")
+                _("The refusal is confirmed. The parcel is offered to %(number)s.")
                 % {"number": passed.application.number},
             )
+    return redirect("queue_staff:application", pk=offer.application_id)
+
+
+@require_POST
+@_allocator
+def offer_refusal_reject_view(request: HttpRequest, pk: int) -> HttpResponse:
+    offer = offer_get_for_staff(user=request.user, pk=pk)
+    _act(
+        request,
+        lambda: offer_refusal_reject(offer=offer, actor=request.user),
+        _("The recorded refusal is turned down: the offer stays open."),
+    )
     return redirect("queue_staff:application", pk=offer.application_id)
 
 

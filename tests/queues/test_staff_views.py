@@ -20,6 +20,19 @@ def officer(staff_client, settings, tmp_path):
     return client
 
 
+def _second_officer(queue):
+    """Another queue officer of the same settlement, signed in on a client of their own."""
+    from django.test import Client
+
+    from tests.factories import StaffUserFactory
+
+    user = StaffUserFactory(role="queue_officer")
+    SettlementOfficer.objects.create(user=user, settlement=queue.settlement)
+    client = Client()
+    client.force_login(user)
+    return client
+
+
 def _body(response):
     return response.content.decode()
 
@@ -130,7 +143,16 @@ def test_the_whole_cycle_verify_offer_refuse_accept(officer, queue):
     )
     offer = Offer.objects.get(status="open")
 
-    refused = officer.post(f"/en/staff/queues/offers/{offer.pk}/refuse/", follow=True)
+    recorded = officer.post(
+        f"/en/staff/queues/offers/{offer.pk}/refuse/",
+        {"document_number": "ОТК-1", "document_date": "2026-01-05", "reason": "moving away"},
+        follow=True,
+    )
+    assert "A second officer must confirm it." in " ".join(_messages(recorded))
+    second_officer = _second_officer(queue)
+    refused = second_officer.post(
+        f"/en/staff/queues/offers/{offer.pk}/refuse/confirm/", follow=True
+    )
     assert f"The parcel is offered to {second.number}." in " ".join(_messages(refused))
 
     passed = Offer.objects.get(status="open")
@@ -302,3 +324,64 @@ def test_reading_an_iin_in_full_is_an_audited_request(officer, queue):
     assert iin not in str(entry.before) + str(entry.after) + entry.actor_username
     # Reading the page does not count as reading the IIN: a GET of the address does nothing.
     assert officer.get(f"/en/staff/queues/applications/{application.pk}/iin/").status_code == 405
+
+
+def test_a_refusal_on_the_applicants_behalf_needs_a_document_and_a_second_officer(officer, queue):
+    from staff.models import AuditEntry
+
+    first, second = applications_register(queue, 2)
+    parcel = ParcelFactory()
+    officer.post(
+        f"/en/staff/queues/{queue.slug}/offer/", {"parcel": parcel.pk, "application": first.pk}
+    )
+    offer = Offer.objects.get(status="open")
+    url = f"/en/staff/queues/offers/{offer.pk}/refuse/"
+    ledger_before = LedgerEntry.objects.count()
+
+    # No document: nothing happens.
+    bare = officer.post(url, follow=True)
+    assert "Refusal document number" in " ".join(_messages(bare))
+    # The document recorded, and the same officer tries to confirm it himself.
+    officer.post(
+        url, {"document_number": "ОТК-9", "document_date": "2026-01-05", "reason": "moving"}
+    )
+    own = officer.post(f"{url}confirm/", follow=True)
+    assert "A second officer must confirm the refusal" in " ".join(_messages(own))
+    offer.refresh_from_db()
+    first.refresh_from_db()
+    assert offer.status == Offer.Status.OPEN and first.status == Application.Status.OFFERED
+    assert LedgerEntry.objects.count() == ledger_before  # the parcel has not moved on
+
+    confirmed = _second_officer(queue).post(f"{url}confirm/", follow=True)
+
+    assert f"The parcel is offered to {second.number}." in " ".join(_messages(confirmed))
+    offer.refresh_from_db()
+    assert offer.status == Offer.Status.REFUSED
+    assert offer.refusal_requested_by_id != offer.refusal_confirmed_by_id
+    refused = LedgerEntry.objects.get(event="refused")
+    assert refused.details["refusal_document"] == "ОТК-9"
+    assert refused.details["refusal_document_date"] == "2026-01-05"
+    assert refused.details["requested_by"] == offer.refusal_requested_by_id
+    assert refused.details["confirmed_by"] == offer.refusal_confirmed_by_id
+    assert AuditEntry.objects.filter(action="queues.offer.refusal_request").count() == 1
+    assert AuditEntry.objects.filter(action="queues.offer.refused").count() == 1
+
+
+def test_the_database_refuses_a_refused_offer_without_two_officers(queue):
+    from django.db import IntegrityError, transaction
+
+    from queues.offers import offer_to_head
+    from tests.factories import StaffUserFactory
+
+    applications_register(queue, 1)
+    officer = StaffUserFactory(role="queue_officer")
+    offer = offer_to_head(queue=queue, parcel=ParcelFactory(), actor=officer)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Offer.objects.filter(pk=offer.pk).update(
+            status="refused",
+            refusal_document="ОТК-1",
+            refusal_document_date="2026-01-05",
+            refusal_reason="x",
+            refusal_requested_by=officer,
+            refusal_confirmed_by=officer,
+        )
