@@ -109,6 +109,9 @@ class Application(models.Model):
     """A person's application for a plot, in its queue's order (filed_at, then number)."""
 
     class Status(models.TextChoices):
+        # Back-dated (filed before the day it was registered): holds no place in line until
+        # a second officer approves the date.
+        PENDING = "pending", _("back-dated, awaiting a second officer")
         WAITING = "waiting", _("waiting")
         OFFERED = "offered", _("plot offered")
         ALLOCATED = "allocated", _("plot allocated")
@@ -155,6 +158,21 @@ class Application(models.Model):
     )
     near_head_notified_at = models.DateTimeField(null=True, blank=True, editable=False)
     created_at = models.DateTimeField(_("registered"), auto_now_add=True)
+    registered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    # A filing date before the registration day: the paper application or archive record it
+    # follows, why, and the second officer who approved it (two-person rule).
+    backdated = models.BooleanField(_("back-dated"), default=False)
+    backdate_reason = models.TextField(_("back-dating reason"), blank=True)
+    backdate_document = models.CharField(
+        _("back-dating document number"), max_length=100, blank=True
+    )
+    backdate_document_date = models.DateField(_("back-dating document date"), null=True, blank=True)
+    backdate_batch = models.CharField(max_length=40, blank=True, db_index=True)
+    backdate_approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
 
     class Meta:
         verbose_name = _("application")
@@ -163,15 +181,30 @@ class Application(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["queue", "iin_digest"],
-                condition=Q(status__in=["waiting", "offered"]),
+                condition=Q(status__in=["pending", "waiting", "offered"]),
                 name="application_one_live_per_person_per_queue",
                 violation_error_message=_(
                     "This person already has a live application in this queue."
                 ),
             ),
             models.CheckConstraint(
-                condition=Q(status__in=["waiting", "offered", "allocated", "removed"]),
+                condition=Q(status__in=["pending", "waiting", "offered", "allocated", "removed"]),
                 name="application_status_known",
+            ),
+            # A back-dated application an officer registered takes its place only with a
+            # document, a reason and a different officer's approval (pending until then).
+            # Operators' commands (no officer named) are outside the two-person rule.
+            models.CheckConstraint(
+                condition=Q(backdated=False)
+                | Q(registered_by__isnull=True)
+                | Q(status="pending")
+                | (
+                    Q(backdate_document__gt="")
+                    & Q(backdate_reason__gt="")
+                    & Q(backdate_approved_by__isnull=False)
+                    & ~Q(backdate_approved_by=models.F("registered_by"))
+                ),
+                name="application_backdated_approved_by_second_officer",
             ),
             models.CheckConstraint(
                 condition=Q(status="removed", removal_reason__isnull=False)
@@ -323,6 +356,8 @@ class LedgerEntry(models.Model):
         EXPIRED = "expired", _("offer expired")
         REMOVED = "removed", _("removed from the queue")
         CORRECTED = "corrected", _("record corrected")
+        BACKDATE_APPROVED = "backdate_approved", _("back-dated filing approved")
+        BACKDATE_REJECTED = "backdate_rejected", _("back-dated filing rejected")
 
     queue = models.ForeignKey(Queue, on_delete=models.PROTECT, related_name="ledger")
     sequence = models.PositiveBigIntegerField()

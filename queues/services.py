@@ -110,8 +110,16 @@ def application_register(
     number: str = "",
     filed_at: datetime.datetime | None = None,
     actor: Actor = None,
+    backdate_reason: str = "",
+    backdate_document: str = "",
+    backdate_document_date: datetime.date | None = None,
 ) -> Application:
-    """Put a person on a queue; raises InvalidIIN or QueueRefusal saying why not."""
+    """Put a person on a queue; raises InvalidIIN or QueueRefusal saying why not.
+
+    A filing date before the registration day needs a reason and the paper application's
+    (or archive record's) number and date; registered by an officer, the application is
+    pending, with no place in line, until a second officer approves the date.
+    """
     valid_iin = iin_validate(iin)
     if not full_name.strip():
         raise QueueRefusal(_("Enter the applicant's full name."))
@@ -122,6 +130,25 @@ def application_register(
     if filed > now:
         raise QueueRefusal(_("The filing date cannot be in the future."))
     digest = iin_digest(valid_iin)
+    registrar = actor_user(actor)
+    backdated = filed < registration_day_start(now)
+    backdate_reason = " ".join(backdate_reason.split())
+    backdate_document = " ".join(backdate_document.split())[:100]
+    if backdated and registrar is not None:
+        if not backdate_reason or not backdate_document or backdate_document_date is None:
+            raise QueueRefusal(
+                _(
+                    "A filing date before today needs the reason and the number and date of "
+                    "the paper application or archive record it follows."
+                )
+            )
+        if backdate_document_date > timezone.localdate(now):
+            raise QueueRefusal(_("The document cannot be dated in the future."))
+    status = (
+        Application.Status.PENDING
+        if backdated and registrar is not None
+        else Application.Status.WAITING
+    )
     try:
         with transaction.atomic():
             application = Application(
@@ -129,7 +156,12 @@ def application_register(
                 purpose_id=queue.purpose_id,
                 number=number.strip() or application_number_next(queue, filed),
                 filed_at=filed,
-                status=Application.Status.WAITING,
+                status=status,
+                registered_by=registrar,
+                backdated=backdated,
+                backdate_reason=backdate_reason if backdated else "",
+                backdate_document=backdate_document if backdated else "",
+                backdate_document_date=backdate_document_date if backdated else None,
                 status_changed_at=now,
                 full_name=" ".join(full_name.split()),
                 iin_encrypted=personal_encrypt(valid_iin),
@@ -144,7 +176,7 @@ def application_register(
                 event=LedgerEntry.Event.REGISTERED,
                 application_number=application.number,
                 applicant_key=digest,
-                details={"filed_at": timestamp_text(filed), "status": Application.Status.WAITING},
+                details=_registered_details(application),
             )
             if actor is not None and actor.is_authenticated:
                 audit_record(
@@ -159,6 +191,98 @@ def application_register(
             raise
         raise refusal from None
     return application
+
+
+def registration_day_start(now: datetime.datetime) -> datetime.datetime:
+    """Midnight (the portal's time zone) of the day `now` falls on."""
+    local = timezone.localtime(now)
+    return local.replace(hour=0, minute=0, second=0, microsecond=0)
+
+
+def _registered_details(application: Application) -> dict[str, Any]:
+    details: dict[str, Any] = {
+        "filed_at": timestamp_text(application.filed_at),
+        "status": application.status,
+    }
+    if application.status == Application.Status.PENDING:
+        details["backdated"] = True
+        details["document"] = application.backdate_document
+        details["document_date"] = (
+            application.backdate_document_date.isoformat()
+            if application.backdate_document_date
+            else None
+        )
+        details["registered_by"] = application.registered_by_id
+    return details
+
+
+def _second_officer(application: Application, actor: Actor) -> User:
+    user = actor_user(actor)
+    if user is None or user.pk == application.registered_by_id:
+        raise QueueRefusal(
+            _("A second officer must decide on the back-dating: not the one who registered it.")
+        )
+    return user
+
+
+def application_backdate_decide(
+    *, application: Application, actor: Actor, approve: bool
+) -> Application:
+    """A second officer approves a back-dated filing date (the application takes its place
+    in line) or rejects it (it takes its place as filed on its registration day)."""
+    with transaction.atomic():
+        queue = queue_lock(application.queue_id)
+        locked = application_lock(application)
+        if locked.status != Application.Status.PENDING:
+            raise QueueRefusal(_("This application is not awaiting a decision on its date."))
+        user = _second_officer(locked, actor)
+        before = audit_snapshot(locked)
+        filed_before = locked.filed_at
+        locked.status = Application.Status.WAITING
+        locked.status_changed_at = timezone.now()
+        if approve:
+            locked.backdate_approved_by = user
+            event = LedgerEntry.Event.BACKDATE_APPROVED
+        else:
+            locked.filed_at = locked.created_at
+            locked.backdated = False
+            event = LedgerEntry.Event.BACKDATE_REJECTED
+        locked.save(
+            update_fields=[
+                "status",
+                "status_changed_at",
+                "backdate_approved_by",
+                "filed_at",
+                "backdated",
+            ]
+        )
+        details: dict[str, Any] = {
+            "status_before": Application.Status.PENDING,
+            "status_after": locked.status,
+            "filed_at_before": timestamp_text(filed_before),
+            "filed_at_after": timestamp_text(locked.filed_at),
+            "position_after": application_position(locked),
+            "registered_by": locked.registered_by_id,
+            "decided_by": user.pk,
+        }
+        ledger_append(
+            queue=queue,
+            event=event,
+            application_number=locked.number,
+            applicant_key=locked.iin_digest,
+            details=details,
+        )
+        queue_audit(
+            actor=actor,
+            action="queues.application.backdate_approve"
+            if approve
+            else "queues.application.backdate_reject",
+            instance=locked,
+            before=before,
+            after=audit_snapshot(locked),
+        )
+        queue_moved_announce(queue.pk)
+    return locked
 
 
 def application_verify(*, application: Application, actor: Actor) -> Application:

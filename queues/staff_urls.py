@@ -8,6 +8,7 @@ app_name = "queue_staff"
 urlpatterns = [
     path("", staff_views.queue_list, name="list"),
     path("applications/<int:pk>/", staff_views.application_detail, name="application"),
+    path("applications/<int:pk>/backdate/", staff_views.application_backdate_view, name="backdate"),
     path("applications/<int:pk>/iin/", staff_views.application_iin_view, name="iin"),
     path("applications/<int:pk>/verify/", staff_views.application_verify_view, name="verify"),
     path("applications/<int:pk>/remove/", staff_views.application_remove_view, name="remove"),

@@ -52,6 +52,7 @@ from queues.selectors import (
     queues_for_staff,
 )
 from queues.services import (
+    application_backdate_decide,
     application_correct,
     application_iin_read,
     application_register,
@@ -158,14 +159,27 @@ def application_new(request: HttpRequest, slug: str) -> HttpResponse:
                 phone=data["phone"],
                 filed_at=data["filed_at"],
                 actor=request.user,
+                backdate_reason=data["backdate_reason"],
+                backdate_document=data["backdate_document"],
+                backdate_document_date=data["backdate_document_date"],
             )
         except Refusal as refusal:
             form.add_error(None, str(refusal))
         else:
-            messages.success(
-                request,
-                _("Application %(number)s is registered.") % {"number": application.number},
-            )
+            if application.status == Application.Status.PENDING:
+                messages.success(
+                    request,
+                    _(
+                        "Application %(number)s is registered with an earlier filing date: it "
+                        "takes its place in line once a second officer approves the date."
+                    )
+                    % {"number": application.number},
+                )
+            else:
+                messages.success(
+                    request,
+                    _("Application %(number)s is registered.") % {"number": application.number},
+                )
             return redirect("queue_staff:application", pk=application.pk)
     return render(
         request,
@@ -248,6 +262,26 @@ def application_verify_view(request: HttpRequest, pk: int) -> HttpResponse:
         request,
         lambda: application_verify(application=application, actor=request.user),
         _("The documents are verified."),
+    )
+    return redirect("queue_staff:application", pk=pk)
+
+
+@require_POST
+@_officer
+def application_backdate_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """A second officer approves or rejects a back-dated filing date."""
+    application = application_get_for_staff(user=request.user, pk=pk)
+    approve = request.POST.get("decision") == "approve"
+    _act(
+        request,
+        lambda: application_backdate_decide(
+            application=application, actor=request.user, approve=approve
+        ),
+        _("The earlier filing date is approved: the application takes its place in line.")
+        if approve
+        else _(
+            "The earlier filing date is rejected: the application is filed as of its registration."
+        ),
     )
     return redirect("queue_staff:application", pk=pk)
 

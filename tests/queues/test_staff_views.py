@@ -385,3 +385,99 @@ def test_the_database_refuses_a_refused_offer_without_two_officers(queue):
             refusal_requested_by=officer,
             refusal_confirmed_by=officer,
         )
+
+
+def test_a_back_dated_registration_waits_for_a_second_officer(officer, queue):
+    from staff.models import AuditEntry
+
+    [ahead] = applications_register(queue, 1)  # filed long ago, waiting, first in line
+    url = f"/en/staff/queues/{queue.slug}/register/"
+    person = {"full_name": "Ерте Келген", "iin": iin_make(40), "filed_at": "2010-01-05T09:00"}
+
+    bare = officer.post(url, person)
+    assert bare.status_code == 400
+    assert "A filing date before today needs the reason" in _body(bare)
+    assert not Application.objects.filter(full_name="Ерте Келген").exists()
+
+    officer.post(
+        url,
+        {
+            **person,
+            "backdate_document": "АРХ-12",
+            "backdate_document_date": "2010-01-05",
+            "backdate_reason": "paper register of 2010",
+        },
+    )
+    pending = Application.objects.get(full_name="Ерте Келген")
+    assert pending.status == Application.Status.PENDING
+    page = officer.get(f"/en/staff/queues/applications/{ahead.pk}/")
+    assert page.context["position"] == 1  # the pending one holds no place yet
+    registered = LedgerEntry.objects.get(event="registered", application_number=pending.number)
+    assert registered.details["status"] == "pending"
+    assert registered.details["document"] == "АРХ-12"
+
+    # The registrar cannot approve his own back-dating.
+    own = officer.post(
+        f"/en/staff/queues/applications/{pending.pk}/backdate/",
+        {"decision": "approve"},
+        follow=True,
+    )
+    assert "A second officer must decide on the back-dating" in " ".join(_messages(own))
+    pending.refresh_from_db()
+    assert pending.status == Application.Status.PENDING
+
+    approved = _second_officer(queue).post(
+        f"/en/staff/queues/applications/{pending.pk}/backdate/",
+        {"decision": "approve"},
+        follow=True,
+    )
+    assert "The earlier filing date is approved" in " ".join(_messages(approved))
+    pending.refresh_from_db()
+    assert pending.status == Application.Status.WAITING
+    assert pending.backdate_approved_by_id not in (None, pending.registered_by_id)
+    entry = LedgerEntry.objects.get(event="backdate_approved")
+    assert entry.details["position_after"] == 1  # 2010: ahead of everyone, now approved
+    assert entry.details["registered_by"] == pending.registered_by_id
+    assert entry.details["decided_by"] == pending.backdate_approved_by_id
+    assert AuditEntry.objects.filter(action="queues.application.backdate_approve").count() == 1
+
+
+def test_a_rejected_back_dating_files_the_application_as_of_its_registration(officer, queue):
+    applications_register(queue, 2)
+    officer.post(
+        f"/en/staff/queues/{queue.slug}/register/",
+        {
+            "full_name": "Ерте Келген",
+            "iin": iin_make(41),
+            "filed_at": "2010-01-05T09:00",
+            "backdate_document": "АРХ-13",
+            "backdate_document_date": "2010-01-05",
+            "backdate_reason": "says so",
+        },
+    )
+    pending = Application.objects.get(full_name="Ерте Келген")
+    _second_officer(queue).post(
+        f"/en/staff/queues/applications/{pending.pk}/backdate/", {"decision": "reject"}
+    )
+    pending.refresh_from_db()
+    assert pending.status == Application.Status.WAITING
+    assert pending.filed_at == pending.created_at
+    entry = LedgerEntry.objects.get(event="backdate_rejected")
+    assert entry.details["position_after"] == 3  # behind the two filed before
+
+
+def test_the_database_refuses_a_back_dated_application_approved_by_its_registrar(queue):
+    from django.db import IntegrityError, transaction
+
+    from tests.factories import StaffUserFactory
+
+    [application] = applications_register(queue, 1)
+    officer = StaffUserFactory(role="queue_officer")
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Application.objects.filter(pk=application.pk).update(
+            backdated=True,
+            registered_by=officer,
+            backdate_approved_by=officer,
+            backdate_document="X",
+            backdate_reason="x",
+        )
