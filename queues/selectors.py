@@ -5,7 +5,7 @@ from collections.abc import Iterable
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db import connections, router
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Max, Min, Q, QuerySet
 from django.shortcuts import get_object_or_404
 
 from parcels.models import Parcel
@@ -219,3 +219,29 @@ def offer_get_for_staff(*, user: AbstractBaseUser | AnonymousUser, pk: int) -> O
         ),
         pk=pk,
     )
+
+
+def register_batches_pending(queue: Queue) -> list[dict[str, object]]:
+    """The imported registers of a queue awaiting a second officer: each with its count,
+    filing-date range, document and registrar."""
+    return list(
+        Application.objects.filter(queue=queue, status=Application.Status.PENDING)
+        .exclude(backdate_batch="")
+        .values(
+            "backdate_batch",
+            "backdate_document",
+            "backdate_document_date",
+            "backdate_reason",
+            "registered_by_id",
+            "registered_by__username",
+        )
+        .annotate(count=Count("id"), filed_from=Min("filed_at"), filed_to=Max("filed_at"))
+        .order_by("backdate_batch")
+    )
+
+
+def applications_pending(queue: Queue) -> QuerySet[Application]:
+    """A queue's back-dated applications registered one by one, awaiting a second officer."""
+    return Application.objects.filter(
+        queue=queue, status=Application.Status.PENDING, backdate_batch=""
+    ).order_by("filed_at", "number")

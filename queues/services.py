@@ -15,12 +15,12 @@ from typing import Any
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser, User
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, connection, models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from queues.errors import QueueRefusal
-from queues.ledger import ledger_append, timestamp_text
+from queues.ledger import LedgerEvent, ledger_append, ledger_append_many, timestamp_text
 from queues.models import Application, LedgerEntry, Queue
 from queues.selectors import application_position
 from queues.tasks import queue_moved_announce
@@ -283,6 +283,73 @@ def application_backdate_decide(
         )
         queue_moved_announce(queue.pk)
     return locked
+
+
+def register_batch_decide(*, queue: Queue, batch: str, actor: Actor, approve: bool) -> int:
+    """A second officer approves an imported register as a whole (its applications take
+    their places in line) or rejects it (they are filed as of their registration).
+    Returns how many applications the decision moved."""
+    with transaction.atomic():
+        queue = queue_lock(queue)
+        pending = Application.objects.select_for_update().filter(
+            queue=queue, status=Application.Status.PENDING, backdate_batch=batch
+        )
+        rows = list(pending.order_by("filed_at", "number"))
+        if not batch or not rows:
+            raise QueueRefusal(_("No imported register awaits a decision under this code."))
+        user = _second_officer(rows[0], actor)
+        now = timezone.now()
+        if approve:
+            pending.update(
+                status=Application.Status.WAITING, status_changed_at=now, backdate_approved_by=user
+            )
+            event = LedgerEntry.Event.BACKDATE_APPROVED
+        else:
+            pending.update(
+                status=Application.Status.WAITING,
+                status_changed_at=now,
+                filed_at=models.F("created_at"),
+                backdated=False,
+            )
+            event = LedgerEntry.Event.BACKDATE_REJECTED
+        ledger_append_many(
+            queue=queue,
+            events=[
+                LedgerEvent(
+                    event,
+                    row.number,
+                    row.iin_digest,
+                    {
+                        "status_before": Application.Status.PENDING,
+                        "status_after": Application.Status.WAITING,
+                        "filed_at_before": timestamp_text(row.filed_at),
+                        "filed_at_after": timestamp_text(
+                            row.filed_at if approve else row.created_at
+                        ),
+                        "batch": batch,
+                        "registered_by": row.registered_by_id,
+                        "decided_by": user.pk,
+                    },
+                )
+                for row in rows
+            ],
+            at=now,
+        )
+        queue_audit(
+            actor=actor,
+            action="queues.register.approve" if approve else "queues.register.reject",
+            instance=queue,
+            after={
+                "batch": batch,
+                "applications": len(rows),
+                "filed_from": timestamp_text(rows[0].filed_at),
+                "filed_to": timestamp_text(rows[-1].filed_at),
+                "registered_by": rows[0].registered_by_id,
+                "document": rows[0].backdate_document,
+            },
+        )
+        queue_moved_announce(queue.pk)
+    return len(rows)
 
 
 def application_verify(*, application: Application, actor: Actor) -> Application:

@@ -29,6 +29,7 @@ urlpatterns = [
     path("<slug:slug>/register/", staff_views.application_new, name="register"),
     path("<slug:slug>/offer/", staff_views.queue_offer, name="offer"),
     path("<slug:slug>/draw/", staff_views.queue_draw, name="draw"),
+    path("<slug:slug>/pending/", staff_views.queue_pending, name="pending"),
     path("<slug:slug>/import/", staff_views.register_upload, name="import"),
     path("<slug:slug>/import/report/", staff_views.register_report, name="import_report"),
 ]

@@ -6,6 +6,7 @@ the officer's language and redirects (POST-redirect-GET). Personal data (names, 
 contacts) appear on these pages only, behind the manage_queues capability.
 """
 
+import datetime
 from typing import Any
 
 from django.contrib import messages
@@ -46,10 +47,12 @@ from queues.selectors import (
     application_position,
     application_positions,
     application_search,
+    applications_pending,
     offer_get_for_staff,
     queue_get_for_staff,
     queue_list_with_counts,
     queues_for_staff,
+    register_batches_pending,
 )
 from queues.services import (
     application_backdate_decide,
@@ -58,6 +61,7 @@ from queues.services import (
     application_register,
     application_verify,
     iin_masked,
+    register_batch_decide,
 )
 from rgis.errors import Refusal
 from staff.models import AuditEntry
@@ -517,7 +521,14 @@ def register_report(request: HttpRequest, slug: str) -> HttpResponse:
             return redirect("queue_staff:import", slug=slug)
         try:
             report = register_import(
-                queue=queue, data=data, filename=report.filename, actor=request.user, commit=True
+                queue=queue,
+                data=data,
+                filename=report.filename,
+                actor=request.user,
+                commit=True,
+                backdate_document=request.POST.get("backdate_document", ""),
+                backdate_document_date=_date_or_none(request.POST.get("backdate_document_date")),
+                backdate_reason=request.POST.get("backdate_reason", ""),
             )
         except Refusal as refusal:
             messages.error(request, str(refusal))
@@ -526,7 +537,11 @@ def register_report(request: HttpRequest, slug: str) -> HttpResponse:
             request.session[SESSION_KEY] = {**kept, "report": report.as_dict()}
             messages.success(
                 request,
-                _("%(count)d applications are imported.") % {"count": report.accepted},
+                _(
+                    "%(count)d applications are imported, pending: they take their places in "
+                    "line once a second officer approves the import."
+                )
+                % {"count": report.accepted},
             )
         return redirect("queue_staff:import_report", slug=slug)
     return render(
@@ -537,5 +552,53 @@ def register_report(request: HttpRequest, slug: str) -> HttpResponse:
             "report": report,
             "more_refused": report.refused_count - len(report.refused),
             "confirm_url": reverse("queue_staff:import_report", kwargs={"slug": slug}),
+        },
+    )
+
+
+def _date_or_none(text: str | None) -> datetime.date | None:
+    try:
+        return datetime.date.fromisoformat((text or "").strip())
+    except ValueError:
+        return None
+
+
+@require_http_methods(["GET", "POST"])
+@_officer
+def queue_pending(request: HttpRequest, slug: str) -> HttpResponse:
+    """Back-dated registrations and imported registers awaiting a second officer."""
+    queue = queue_get_for_staff(user=request.user, slug=slug)
+    if request.method == "POST":
+        approve = request.POST.get("decision") == "approve"
+        try:
+            count = register_batch_decide(
+                queue=queue,
+                batch=request.POST.get("batch", ""),
+                actor=request.user,
+                approve=approve,
+            )
+        except Refusal as refusal:
+            messages.error(request, str(refusal))
+        else:
+            messages.success(
+                request,
+                (
+                    _("The import is approved: %(count)d applications take their places in line.")
+                    if approve
+                    else _(
+                        "The import is rejected: %(count)d applications are filed as of their "
+                        "registration."
+                    )
+                )
+                % {"count": count},
+            )
+        return redirect("queue_staff:pending", slug=slug)
+    return render(
+        request,
+        "queues/staff/queue_pending.html",
+        {
+            "queue": queue,
+            "batches": register_batches_pending(queue),
+            "applications": applications_pending(queue)[:PAGE_SIZE],
         },
     )

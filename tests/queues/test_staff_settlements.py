@@ -79,6 +79,11 @@ def test_an_officer_of_another_settlement_gets_404_for_every_action(
         ),
         ("post", f"{taraz}/import/", {"file": _register_csv()}),
         ("post", f"{taraz}/import/report/", {}),
+        ("get", f"{taraz}/pending/", {}),
+        ("post", f"{taraz}/pending/", {"batch": "x", "decision": "approve"}),
+        ("post", f"{application}/backdate/", {"decision": "approve"}),
+        ("post", f"/en/staff/queues/offers/{offer.pk}/refuse/confirm/", {}),
+        ("post", f"/en/staff/queues/offers/{offer.pk}/refuse/reject/", {}),
     ]
     for method, url, data in attempts:
         response = getattr(shu_officer, method)(url, data)

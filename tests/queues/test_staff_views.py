@@ -255,12 +255,60 @@ def test_importing_a_register_reports_then_imports_on_confirmation(officer, queu
     assert "Import the 2 accepted rows" in body
     assert not Application.objects.exists()
 
-    done = officer.post(checked["Location"], follow=True)
-    assert "2 applications are imported." in _messages(done)
+    # Without the archive register's reference nothing is imported.
+    bare = officer.post(checked["Location"], follow=True)
+    assert "Give the number and date of the register" in " ".join(_messages(bare))
+    assert not Application.objects.exists()
+
+    done = officer.post(checked["Location"], ARCHIVE, follow=True)
+    assert "2 applications are imported, pending" in " ".join(_messages(done))
     assert sorted(Application.objects.values_list("number", flat=True)) == ["R-1", "R-3"]
+    assert set(Application.objects.values_list("status", flat=True)) == {"pending"}
     # Confirming twice imports nothing more.
-    officer.post(checked["Location"])
+    officer.post(checked["Location"], ARCHIVE)
     assert Application.objects.count() == 2
+
+
+ARCHIVE = {
+    "backdate_document": "АРХ-2015/1",
+    "backdate_document_date": "2015-12-31",
+    "backdate_reason": "the 2015 paper register",
+}
+
+
+def test_an_imported_register_takes_its_places_once_a_second_officer_approves_it(officer, queue):
+    from staff.models import AuditEntry
+
+    [already] = applications_register(queue, 1)  # filed ~1000 days ago
+    upload = _register_csv(
+        [
+            ["R-1", "Ахметов Болат", iin_make(51), "12.01.2015 10:30"],
+            ["R-2", "Иванова Мария", iin_make(52), "14.01.2016"],
+        ]
+    )
+    checked = officer.post(f"/en/staff/queues/{queue.slug}/import/", {"file": upload})
+    officer.post(checked["Location"], ARCHIVE)
+    pending_url = f"/en/staff/queues/{queue.slug}/pending/"
+    batch = Application.objects.get(number="R-1").backdate_batch
+    assert officer.get(f"/en/staff/queues/applications/{already.pk}/").context["position"] == 1
+
+    # The importer cannot approve his own import.
+    own = officer.post(pending_url, {"batch": batch, "decision": "approve"}, follow=True)
+    assert "A second officer must decide on the back-dating" in " ".join(_messages(own))
+    assert Application.objects.filter(status="pending").count() == 2
+
+    second = _second_officer(queue)
+    page = second.get(pending_url)
+    assert "2 applications filed from" in _body(page)
+    assert "АРХ-2015/1" in _body(page)
+    approved = second.post(pending_url, {"batch": batch, "decision": "approve"}, follow=True)
+    assert "The import is approved: 2 applications" in " ".join(_messages(approved))
+    assert Application.objects.filter(status="waiting").count() == 3
+    assert second.get(f"/en/staff/queues/applications/{already.pk}/").context["position"] == 3
+    entries = LedgerEntry.objects.filter(event="backdate_approved")
+    assert entries.count() == 2
+    assert {entry.details["batch"] for entry in entries} == {batch}
+    assert AuditEntry.objects.filter(action="queues.register.approve").count() == 1
 
 
 def test_a_file_without_the_columns_is_refused_on_the_upload_page(officer, queue):
