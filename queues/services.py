@@ -448,6 +448,21 @@ def application_correct(
             queue = queue_lock(application.queue_id)
             locked = application_lock(application)
             values = _correction_values(locked, changes)
+            if (
+                "filed_at" in values
+                and values["filed_at"] < locked.filed_at
+                and actor_user(actor) is not None
+            ):
+                # Moving someone ahead is back-dating: it needs a document and a second
+                # officer (application_register, application_backdate_decide), not one
+                # officer's correction.
+                raise QueueRefusal(
+                    _(
+                        "A filing time cannot be moved earlier by a correction: that needs the "
+                        "paper record and a second officer. Remove the application as a "
+                        "duplicate and register it with the earlier date and its document."
+                    )
+                )
             before = audit_snapshot(locked)
             position_before = application_position(locked)
             filed_before = locked.filed_at

@@ -529,3 +529,18 @@ def test_the_database_refuses_a_back_dated_application_approved_by_its_registrar
             backdate_document="X",
             backdate_reason="x",
         )
+
+
+def test_an_officer_cannot_move_a_filing_time_earlier_by_a_correction(officer, queue):
+    first, second = applications_register(queue, 2)
+    url = f"/en/staff/queues/applications/{second.pk}/correct/"
+    form = officer.get(url).context["form"]
+    data = {name: form.initial.get(name, "") for name in form.fields}
+    data["filed_at"] = "2001-01-01T09:00"
+    data["reason"] = "журнал"
+    response = officer.post(url, data)
+    assert response.status_code == 400
+    assert "A filing time cannot be moved earlier by a correction" in _body(response)
+    second.refresh_from_db()
+    assert second.filed_at > first.filed_at
+    assert not LedgerEntry.objects.filter(event="corrected").exists()
