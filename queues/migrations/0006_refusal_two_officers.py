@@ -4,6 +4,15 @@ import django.db.models.deletion
 from django.conf import settings
 from django.db import migrations, models
 
+REFUSAL_CHECK = """
+ALTER TABLE queues_offer ADD CONSTRAINT offer_refused_with_document_and_two_officers CHECK (
+    status <> 'refused'
+    OR (refusal_document > '' AND refusal_document_date IS NOT NULL AND refusal_reason > ''
+        AND refusal_requested_by_id IS NOT NULL AND refusal_confirmed_by_id IS NOT NULL
+        AND refusal_requested_by_id <> refusal_confirmed_by_id)
+) NOT VALID;
+"""
+
 
 class Migration(migrations.Migration):
     dependencies = [
@@ -57,25 +66,38 @@ class Migration(migrations.Migration):
                 to=settings.AUTH_USER_MODEL,
             ),
         ),
-        migrations.AddConstraint(
-            model_name="offer",
-            constraint=models.CheckConstraint(
-                condition=models.Q(
-                    models.Q(("status", "refused"), _negated=True),
-                    models.Q(
-                        ("refusal_document__gt", ""),
-                        ("refusal_document_date__isnull", False),
-                        ("refusal_reason__gt", ""),
-                        ("refusal_requested_by__isnull", False),
-                        ("refusal_confirmed_by__isnull", False),
-                        models.Q(
-                            ("refusal_requested_by", models.F("refusal_confirmed_by")),
-                            _negated=True,
+        # NOT VALID: offers refused before this rule keep their history as it was; every
+        # offer refused from now on is checked.
+        migrations.SeparateDatabaseAndState(
+            state_operations=[
+                migrations.AddConstraint(
+                    model_name="offer",
+                    constraint=models.CheckConstraint(
+                        condition=models.Q(
+                            models.Q(("status", "refused"), _negated=True),
+                            models.Q(
+                                ("refusal_document__gt", ""),
+                                ("refusal_document_date__isnull", False),
+                                ("refusal_reason__gt", ""),
+                                ("refusal_requested_by__isnull", False),
+                                ("refusal_confirmed_by__isnull", False),
+                                models.Q(
+                                    ("refusal_requested_by", models.F("refusal_confirmed_by")),
+                                    _negated=True,
+                                ),
+                            ),
+                            _connector="OR",
                         ),
+                        name="offer_refused_with_document_and_two_officers",
                     ),
-                    _connector="OR",
                 ),
-                name="offer_refused_with_document_and_two_officers",
-            ),
+            ],
+            database_operations=[
+                migrations.RunSQL(
+                    sql=REFUSAL_CHECK,
+                    reverse_sql="ALTER TABLE queues_offer DROP CONSTRAINT "
+                    "offer_refused_with_document_and_two_officers",
+                )
+            ],
         ),
     ]
