@@ -36,6 +36,21 @@ class ApplicationRegisterForm(forms.Form):
         input_formats=DATETIME_FORMATS,
         help_text=_("Leave empty for now; give it for an application filed on paper earlier."),
     )
+    backdate_document = forms.CharField(
+        label=_("Paper application or archive record number"),
+        max_length=100,
+        required=False,
+        help_text=_("Needed for a filing date before today; a second officer approves it."),
+    )
+    backdate_document_date = forms.DateField(
+        label=_("Its date"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    backdate_reason = forms.CharField(
+        label=_("Why the filing date is earlier than today"),
+        max_length=500,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
 
     def clean_iin(self) -> str:
         # InvalidIIN is a ValidationError: its message (check digit, date ...) shows as is.
@@ -65,6 +80,18 @@ class DrawForm(forms.Form):
         field = self.fields["parcel"]
         assert isinstance(field, forms.ModelChoiceField)
         field.queryset = parcels_offerable(queue)
+
+
+class RefusalForm(forms.Form):
+    """The applicant's signed refusal of an offer, recorded by one officer."""
+
+    document_number = forms.CharField(label=_("Refusal document number"), max_length=100)
+    document_date = forms.DateField(
+        label=_("Refusal document date"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+    reason = forms.CharField(
+        label=_("Reason"), max_length=500, widget=forms.Textarea(attrs={"rows": 2})
+    )
 
 
 class RemoveForm(forms.Form):

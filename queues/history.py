@@ -186,7 +186,8 @@ def application_position_change(
             else:
                 counts["moved_behind"] += 1
         elif ahead_now and not ahead_then:
-            if then is None:
+            # A back-dated registration approved since counts as registered ahead.
+            if then is None or then.status == Application.Status.PENDING:
                 counts["registered"] += 1
             elif then.status != WAITING:
                 counts["returned"] += 1

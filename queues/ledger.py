@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from cryptography.fernet import InvalidToken
-from django.db import transaction
+from django.db import connections, router, transaction
 from django.db.models.expressions import RawSQL
 from django.utils import timezone
 
@@ -197,23 +197,48 @@ def published_entry(queue_slug: str, row: Sequence[Any]) -> dict[str, Any]:
     }
 
 
-def ledger_entries(
-    queue: Queue, *, after: int = 0, limit: int | None = None, chunk_size: int = 2000
-) -> Iterator[dict[str, Any]]:
-    """A queue's entries in their published form, by sequence; streamed without a limit.
+# The unbounded read (the JSON Lines download, the chain check) goes by keyset pages: each
+# page is its own short query (and, outside a transaction, its own transaction with a
+# statement timeout), so no server-side cursor or transaction stays open while a slow
+# client reads the download, and no one page can run unbounded.
+LEDGER_PAGE_SIZE = 5000
+LEDGER_PAGE_TIMEOUT_MS = 10_000
 
-    Without a limit the rows come through a server-side cursor chunk_size at a time, so a
-    chain of millions of entries never sits in memory at once.
-    """
+
+def _ledger_page(queue: Queue, *, after: int, limit: int) -> list[tuple[Any, ...]]:
     rows = (
         LedgerEntry.objects.filter(queue=queue, sequence__gt=after)
         .order_by("sequence")
         .annotate(recorded_at_text=_RECORDED_AT_TEXT)
         .values_list(*_COLUMNS)
     )
-    source = rows[:limit] if limit is not None else rows.iterator(chunk_size=chunk_size)
-    for row in source:
-        yield published_entry(queue.slug, row)
+    connection = connections[router.db_for_read(LedgerEntry)]
+    if connection.in_atomic_block:
+        return list(rows[:limit])
+    with transaction.atomic(using=connection.alias):
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT set_config('statement_timeout', %s, true)", [str(LEDGER_PAGE_TIMEOUT_MS)]
+            )
+        return list(rows[:limit])
+
+
+def ledger_entries(
+    queue: Queue, *, after: int = 0, limit: int | None = None
+) -> Iterator[dict[str, Any]]:
+    """A queue's entries in their published form, by sequence; without a limit, all of them
+    in keyset pages of LEDGER_PAGE_SIZE (one short query each, nothing held between)."""
+    if limit is not None:
+        for row in _ledger_page(queue, after=after, limit=limit):
+            yield published_entry(queue.slug, row)
+        return
+    while True:
+        page = _ledger_page(queue, after=after, limit=LEDGER_PAGE_SIZE)
+        for row in page:
+            yield published_entry(queue.slug, row)
+        if len(page) < LEDGER_PAGE_SIZE:
+            return
+        after = page[-1][_COLUMNS.index("sequence")]
 
 
 def ledger_head(queue: Queue) -> tuple[int, str]:

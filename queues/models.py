@@ -55,6 +55,38 @@ class Queue(models.Model):
         return f"{self.settlement.name}: {self.purpose.name}"
 
 
+class SettlementOfficer(models.Model):
+    """A queue officer's assignment to a settlement: whose queues they may see and act on.
+
+    Officers act only on the queues of their settlements (checked when a queue, application
+    or offer is loaded for a staff page); administrators and superusers see every queue.
+    """
+
+    settlement = models.ForeignKey(
+        "parcels.Settlement",
+        on_delete=models.CASCADE,
+        related_name="queue_officers",
+        verbose_name=_("settlement"),
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="queue_settlements",
+        verbose_name=_("officer"),
+    )
+
+    class Meta:
+        verbose_name = _("queue officer of a settlement")
+        verbose_name_plural = _("queue officers of settlements")
+        ordering = ["settlement", "user"]
+        constraints = [
+            models.UniqueConstraint(fields=["settlement", "user"], name="settlement_officer_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user}: {self.settlement}"
+
+
 class RemovalReason(NamedInThreeLanguages, models.Model):
     """A ground for taking an application off the queue; configurable by staff."""
 
@@ -77,6 +109,9 @@ class Application(models.Model):
     """A person's application for a plot, in its queue's order (filed_at, then number)."""
 
     class Status(models.TextChoices):
+        # Back-dated (filed before the day it was registered): holds no place in line until
+        # a second officer approves the date.
+        PENDING = "pending", _("back-dated, awaiting a second officer")
         WAITING = "waiting", _("waiting")
         OFFERED = "offered", _("plot offered")
         ALLOCATED = "allocated", _("plot allocated")
@@ -123,6 +158,21 @@ class Application(models.Model):
     )
     near_head_notified_at = models.DateTimeField(null=True, blank=True, editable=False)
     created_at = models.DateTimeField(_("registered"), auto_now_add=True)
+    registered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    # A filing date before the registration day: the paper application or archive record it
+    # follows, why, and the second officer who approved it (two-person rule).
+    backdated = models.BooleanField(_("back-dated"), default=False)
+    backdate_reason = models.TextField(_("back-dating reason"), blank=True)
+    backdate_document = models.CharField(
+        _("back-dating document number"), max_length=100, blank=True
+    )
+    backdate_document_date = models.DateField(_("back-dating document date"), null=True, blank=True)
+    backdate_batch = models.CharField(max_length=40, blank=True, db_index=True)
+    backdate_approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
 
     class Meta:
         verbose_name = _("application")
@@ -131,15 +181,30 @@ class Application(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["queue", "iin_digest"],
-                condition=Q(status__in=["waiting", "offered"]),
+                condition=Q(status__in=["pending", "waiting", "offered"]),
                 name="application_one_live_per_person_per_queue",
                 violation_error_message=_(
                     "This person already has a live application in this queue."
                 ),
             ),
             models.CheckConstraint(
-                condition=Q(status__in=["waiting", "offered", "allocated", "removed"]),
+                condition=Q(status__in=["pending", "waiting", "offered", "allocated", "removed"]),
                 name="application_status_known",
+            ),
+            # A back-dated application an officer registered takes its place only with a
+            # document, a reason and a different officer's approval (pending until then).
+            # Operators' commands (no officer named) are outside the two-person rule.
+            models.CheckConstraint(
+                condition=Q(backdated=False)
+                | Q(registered_by__isnull=True)
+                | Q(status="pending")
+                | (
+                    Q(backdate_document__gt="")
+                    & Q(backdate_reason__gt="")
+                    & Q(backdate_approved_by__isnull=False)
+                    & ~Q(backdate_approved_by=models.F("registered_by"))
+                ),
+                name="application_backdated_approved_by_second_officer",
             ),
             models.CheckConstraint(
                 condition=Q(status="removed", removal_reason__isnull=False)
@@ -150,20 +215,24 @@ class Application(models.Model):
                 condition=~Q(status="allocated") | Q(parcel__isnull=False),
                 name="application_allocated_with_parcel",
             ),
+            # Once in a lifetime per purpose (Land Code art. 9), held by the database: two
+            # acceptances at once in two settlements' queues cannot both commit. The index
+            # also serves the "one plot per purpose" trigger's look-up of people (without
+            # it a bulk import on a young table turns quadratic).
+            models.UniqueConstraint(
+                fields=["iin_digest", "purpose"],
+                condition=Q(status="allocated"),
+                name="application_plot_once_per_purpose_unique",
+                violation_error_message=_(
+                    "This person has already received a plot for this purpose (once in a lifetime)."
+                ),
+            ),
         ]
         indexes = [
             models.Index(
                 fields=["queue", "filed_at", "number"],
                 condition=Q(status="waiting"),
                 name="application_waiting_order",
-            ),
-            # The "one plot per purpose" trigger looks people up here. Without it the
-            # planner, on a young table, may answer from the purpose index and make a
-            # bulk import quadratic (50 s for 20,000 rows instead of 0.4 s).
-            models.Index(
-                fields=["iin_digest", "purpose"],
-                condition=Q(status="allocated"),
-                name="application_allocated_person",
             ),
         ]
 
@@ -225,11 +294,38 @@ class Offer(models.Model):
     offered_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
     )
+    # A refusal on the applicant's behalf: one officer records the applicant's signed refusal
+    # (its number and date) and the reason; a second officer confirms it before the parcel
+    # passes on. An offer that runs out of time expires without either.
+    refusal_document = models.CharField(_("refusal document number"), max_length=100, blank=True)
+    refusal_document_date = models.DateField(_("refusal document date"), null=True, blank=True)
+    refusal_reason = models.TextField(_("refusal reason"), blank=True)
+    refusal_requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    refusal_requested_at = models.DateTimeField(null=True, blank=True)
+    refusal_confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
 
     class Meta:
         constraints = [
             models.UniqueConstraint(
                 fields=["parcel"], condition=Q(status="open"), name="offer_one_open_per_parcel"
+            ),
+            # Two-person rule for refusals, whatever path writes: a document, a reason and
+            # two different officers.
+            models.CheckConstraint(
+                condition=~Q(status="refused")
+                | (
+                    Q(refusal_document__gt="")
+                    & Q(refusal_document_date__isnull=False)
+                    & Q(refusal_reason__gt="")
+                    & Q(refusal_requested_by__isnull=False)
+                    & Q(refusal_confirmed_by__isnull=False)
+                    & ~Q(refusal_requested_by=models.F("refusal_confirmed_by"))
+                ),
+                name="offer_refused_with_document_and_two_officers",
             ),
             models.UniqueConstraint(
                 fields=["application"],
@@ -260,6 +356,8 @@ class LedgerEntry(models.Model):
         EXPIRED = "expired", _("offer expired")
         REMOVED = "removed", _("removed from the queue")
         CORRECTED = "corrected", _("record corrected")
+        BACKDATE_APPROVED = "backdate_approved", _("back-dated filing approved")
+        BACKDATE_REJECTED = "backdate_rejected", _("back-dated filing rejected")
 
     queue = models.ForeignKey(Queue, on_delete=models.PROTECT, related_name="ledger")
     sequence = models.PositiveBigIntegerField()

@@ -21,7 +21,7 @@ import logging
 from typing import Any
 
 from django.conf import settings
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -37,6 +37,7 @@ from queues.services import (
     Actor,
     actor_user,
     application_lock,
+    application_refusal_from,
     queue_audit,
     queue_lock,
 )
@@ -169,7 +170,22 @@ def offer_lock_open(offer: Offer) -> Offer:
 
 
 def offer_accept(*, offer: Offer, actor: Actor) -> Application:
-    """The applicant accepts: the application and the parcel become allocated."""
+    """The applicant accepts: the application and the parcel become allocated.
+
+    The check below sees only committed plots; an acceptance for the same person running at
+    the same time in another settlement's queue is stopped by the unique index
+    (application_plot_once_per_purpose_unique), turned here into the same refusal.
+    """
+    try:
+        return _offer_accept(offer=offer, actor=actor)
+    except IntegrityError as error:
+        refusal = application_refusal_from(error)
+        if refusal is None:
+            raise
+        raise refusal from None
+
+
+def _offer_accept(*, offer: Offer, actor: Actor) -> Application:
     with transaction.atomic():
         queue = queue_lock(offer.application.queue_id)
         locked_offer = offer_lock_open(offer)
@@ -283,19 +299,21 @@ def _offer_close(
     actor: Actor,
     now: datetime.datetime,
     system_name: str = SYSTEM_ACTOR,
+    locked_offer: Offer | None = None,
 ) -> Offer | None:
     """Close an open offer as refused or expired and pass the parcel on.
 
     Returns the offer made to the next in line, or None when the parcel is free again.
     """
     queue = queue_lock(offer.application.queue_id)
-    locked_offer = offer_lock_open(offer)
+    if locked_offer is None:
+        locked_offer = offer_lock_open(offer)
     parcel = Parcel.objects.select_for_update().get(pk=locked_offer.parcel_id)
     application = application_lock(locked_offer.application)
     before = audit_snapshot(application)
     locked_offer.status = outcome
     locked_offer.decided_at = now
-    locked_offer.save(update_fields=["status", "decided_at"])
+    locked_offer.save(update_fields=["status", "decided_at", "refusal_confirmed_by"])
     # Back in line at the original place: the filing time is untouched.
     application.status = Application.Status.WAITING
     application.status_changed_at = now
@@ -313,6 +331,16 @@ def _offer_close(
         "parcel": parcel.cadastral_number,
         "passed_to": successor.number if successor else None,
     }
+    if outcome == Offer.Status.REFUSED:
+        # Both officers (staff account numbers) and the applicant's signed refusal.
+        details["refusal_document"] = locked_offer.refusal_document
+        details["refusal_document_date"] = (
+            locked_offer.refusal_document_date.isoformat()
+            if locked_offer.refusal_document_date
+            else None
+        )
+        details["requested_by"] = locked_offer.refusal_requested_by_id
+        details["confirmed_by"] = locked_offer.refusal_confirmed_by_id
     ledger_append(
         queue=queue,
         event=event,
@@ -344,12 +372,113 @@ def _offer_close(
     )
 
 
-def offer_refuse(*, offer: Offer, actor: Actor) -> Offer | None:
-    """The applicant refuses: they wait again in their place, the parcel goes to the next."""
+def offer_refusal_request(
+    *,
+    offer: Offer,
+    actor: Actor,
+    document_number: str,
+    document_date: datetime.date,
+    reason: str,
+) -> Offer:
+    """Record the applicant's signed refusal (number, date, reason); the offer stays open
+    until a second officer confirms it (offer_refusal_confirm)."""
+    document_number = " ".join(document_number.split())
+    reason = " ".join(reason.split())
+    if not document_number or document_date is None:
+        raise QueueRefusal(_("Give the number and date of the applicant's signed refusal."))
+    if document_date > timezone.localdate():
+        raise QueueRefusal(_("The refusal document cannot be dated in the future."))
+    if not reason:
+        raise QueueRefusal(_("Say why the applicant refuses the parcel."))
+    user = actor_user(actor)
+    if user is None:
+        raise QueueRefusal(_("A refusal is recorded by a signed-in officer."))
     with transaction.atomic():
-        return _offer_close(
-            offer=offer, outcome=Offer.Status.REFUSED, actor=actor, now=timezone.now()
+        queue_lock(offer.application.queue_id)
+        locked = offer_lock_open(offer)
+        if locked.refusal_requested_by_id is not None:
+            raise QueueRefusal(_("A refusal of this offer is already waiting for confirmation."))
+        before = audit_snapshot(locked)
+        locked.refusal_document = document_number[:100]
+        locked.refusal_document_date = document_date
+        locked.refusal_reason = reason
+        locked.refusal_requested_by = user
+        locked.refusal_requested_at = timezone.now()
+        locked.save(
+            update_fields=[
+                "refusal_document",
+                "refusal_document_date",
+                "refusal_reason",
+                "refusal_requested_by",
+                "refusal_requested_at",
+            ]
         )
+        queue_audit(
+            actor=actor,
+            action="queues.offer.refusal_request",
+            instance=locked,
+            before=before,
+            after=audit_snapshot(locked),
+        )
+    return locked
+
+
+def _offer_lock_refusal_pending(offer: Offer, actor: Actor) -> tuple[Offer, Any]:
+    locked = offer_lock_open(offer)
+    if locked.refusal_requested_by_id is None:
+        raise QueueRefusal(_("No refusal of this offer is waiting for confirmation."))
+    user = actor_user(actor)
+    if user is None or user.pk == locked.refusal_requested_by_id:
+        raise QueueRefusal(
+            _("A second officer must confirm the refusal: not the one who recorded it.")
+        )
+    return locked, user
+
+
+def offer_refusal_confirm(*, offer: Offer, actor: Actor) -> Offer | None:
+    """A second officer confirms a recorded refusal: the applicant waits again in their
+    place, the parcel goes to the next. Returns the next offer, or None (parcel free)."""
+    with transaction.atomic():
+        queue_lock(offer.application.queue_id)
+        locked, user = _offer_lock_refusal_pending(offer, actor)
+        locked.refusal_confirmed_by = user
+        return _offer_close(
+            offer=offer,
+            outcome=Offer.Status.REFUSED,
+            actor=actor,
+            now=timezone.now(),
+            locked_offer=locked,
+        )
+
+
+def offer_refusal_reject(*, offer: Offer, actor: Actor) -> Offer:
+    """A second officer turns a recorded refusal down: the offer stays open as it was."""
+    with transaction.atomic():
+        queue_lock(offer.application.queue_id)
+        locked, _user = _offer_lock_refusal_pending(offer, actor)
+        before = audit_snapshot(locked)
+        locked.refusal_document = ""
+        locked.refusal_document_date = None
+        locked.refusal_reason = ""
+        locked.refusal_requested_by = None
+        locked.refusal_requested_at = None
+        locked.save(
+            update_fields=[
+                "refusal_document",
+                "refusal_document_date",
+                "refusal_reason",
+                "refusal_requested_by",
+                "refusal_requested_at",
+            ]
+        )
+        queue_audit(
+            actor=actor,
+            action="queues.offer.refusal_reject",
+            instance=locked,
+            before=before,
+            after=audit_snapshot(locked),
+        )
+    return locked
 
 
 def offers_expire(*, now: datetime.datetime) -> list[Offer]:

@@ -22,6 +22,7 @@ import datetime
 import hashlib
 import io
 import re
+import uuid
 from collections.abc import Iterable, Iterator
 from dataclasses import asdict, dataclass, field
 from typing import Any
@@ -35,7 +36,14 @@ from django.utils.translation import gettext as _
 from queues.errors import QueueRefusal
 from queues.ledger import LedgerEvent, ledger_append_many, timestamp_text
 from queues.models import Application, LedgerEntry, Queue
-from queues.services import Actor, application_refusal_from, queue_audit, queue_lock
+from queues.services import (
+    Actor,
+    actor_user,
+    application_refusal_from,
+    queue_audit,
+    queue_lock,
+    registration_day_start,
+)
 from rgis.personal import (
     InvalidIIN,
     iin_digest,
@@ -129,6 +137,8 @@ class ImportReport:
     refused_count: int = 0
     refused: list[RefusedRow] = field(default_factory=list)
     committed: bool = False
+    # The pending batch a second officer approves as a whole (imported by an officer).
+    batch: str = ""
 
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -421,8 +431,21 @@ def _register_check(
 # Writing --------------------------------------------------------------------------------
 
 
-def _register_write(queue: Queue, rows: list[_Accepted]) -> None:
+@dataclass
+class _Backdating:
+    """The archive register an officer's import follows; a second officer approves it."""
+
+    registrar: Any
+    batch: str
+    document: str
+    document_date: datetime.date
+    reason: str
+
+
+def _register_write(queue: Queue, rows: list[_Accepted], backdating: _Backdating | None) -> None:
     now = timezone.now()
+    day_start = registration_day_start(now)
+    status = Application.Status.PENDING if backdating else Application.Status.WAITING
     rows.sort(key=lambda row: (row.filed_at, row.number))
     for start in range(0, len(rows), BATCH_SIZE):
         Application.objects.bulk_create(
@@ -432,17 +455,37 @@ def _register_write(queue: Queue, rows: list[_Accepted]) -> None:
                     purpose_id=queue.purpose_id,
                     number=row.number,
                     filed_at=row.filed_at,
-                    status=Application.Status.WAITING,
+                    status=status,
                     status_changed_at=now,
                     full_name=row.full_name,
                     iin_encrypted=personal_encrypt(row.iin),
                     iin_digest=row.digest,
                     email=row.email,
                     phone=row.phone,
+                    backdated=row.filed_at < day_start,
+                    **(
+                        {
+                            "registered_by": backdating.registrar,
+                            "backdate_batch": backdating.batch,
+                            "backdate_document": backdating.document,
+                            "backdate_document_date": backdating.document_date,
+                            "backdate_reason": backdating.reason,
+                        }
+                        if backdating
+                        else {}
+                    ),
                 )
                 for row in rows[start : start + BATCH_SIZE]
             ]
         )
+    extra: dict[str, Any] = {}
+    if backdating:
+        extra = {
+            "batch": backdating.batch,
+            "document": backdating.document,
+            "document_date": backdating.document_date.isoformat(),
+            "registered_by": backdating.registrar.pk,
+        }
     ledger_append_many(
         queue=queue,
         events=[
@@ -452,8 +495,9 @@ def _register_write(queue: Queue, rows: list[_Accepted]) -> None:
                 ledger_pseudonym(row.iin),
                 {
                     "filed_at": timestamp_text(row.filed_at),
-                    "status": Application.Status.WAITING,
+                    "status": status,
                     "source": "import",
+                    **extra,
                 },
             )
             for row in rows
@@ -463,19 +507,51 @@ def _register_write(queue: Queue, rows: list[_Accepted]) -> None:
 
 
 def register_import(
-    *, queue: Queue, data: bytes, filename: str, actor: Actor, commit: bool = False
+    *,
+    queue: Queue,
+    data: bytes,
+    filename: str,
+    actor: Actor,
+    commit: bool = False,
+    backdate_document: str = "",
+    backdate_document_date: datetime.date | None = None,
+    backdate_reason: str = "",
 ) -> ImportReport:
-    """Check a register file (dry run) or import its accepted rows (commit=True)."""
+    """Check a register file (dry run) or import its accepted rows (commit=True).
+
+    Imported by an officer (the web door), the rows are one pending batch, with the archive
+    register's number, date and the reason, until a second officer approves the batch as a
+    whole (register_batch_decide). The operator's command imports them straight away.
+    """
     report = ImportReport(filename=filename[:200], sha256=hashlib.sha256(data).hexdigest())
     if not commit:
         _register_check(queue, register_rows(data, filename, report), report)
         return report
+    backdating = None
+    registrar = actor_user(actor)
+    if registrar is not None:
+        document = " ".join(backdate_document.split())[:100]
+        reason = " ".join(backdate_reason.split())
+        if not document or backdate_document_date is None or not reason:
+            raise QueueRefusal(
+                _(
+                    "Give the number and date of the register or archive record the file "
+                    "follows, and the reason: a second officer approves the import."
+                )
+            )
+        backdating = _Backdating(
+            registrar=registrar,
+            batch=uuid.uuid4().hex,
+            document=document,
+            document_date=backdate_document_date,
+            reason=reason,
+        )
     try:
         with transaction.atomic():
             locked = queue_lock(queue)
             rows = _register_check(locked, register_rows(data, filename, report), report)
             if rows:
-                _register_write(locked, rows)
+                _register_write(locked, rows, backdating)
             queue_audit(
                 actor=actor,
                 action="queues.register.import",
@@ -486,6 +562,7 @@ def register_import(
                     "rows": report.rows,
                     "accepted": report.accepted,
                     "refused": report.refused_count,
+                    "batch": backdating.batch if backdating else "",
                 },
             )
     except IntegrityError as error:
@@ -498,4 +575,5 @@ def register_import(
             % {"rule": refusal}
         ) from None
     report.committed = True
+    report.batch = backdating.batch if backdating else ""
     return report

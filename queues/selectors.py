@@ -3,12 +3,15 @@
 import datetime
 from collections.abc import Iterable
 
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db import connections, router
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Max, Min, Q, QuerySet
+from django.shortcuts import get_object_or_404
 
 from parcels.models import Parcel
-from queues.models import Application, LedgerEntry, Queue
+from queues.models import Application, LedgerEntry, Offer, Queue, SettlementOfficer
 from rgis.personal import InvalidIIN, iin_digests, iin_validate
+from staff.roles import capability
 
 # The waiting applications filed on earlier days (QueueDay, kept by a trigger), plus those
 # of the same day ahead in (filed_at, number) order: a few thousand day rows and one day's
@@ -152,11 +155,12 @@ def application_history(application: Application) -> list[LedgerEntry]:
     )
 
 
-def queue_list_with_counts() -> QuerySet[Queue]:
-    """Every queue with how many applications it holds in each status (one query)."""
+def queue_list_with_counts(queues: QuerySet[Queue] | None = None) -> QuerySet[Queue]:
+    """The queues (every one by default) with their counts in each status (one query)."""
     statuses = Application.Status
     return (
-        Queue.objects.select_related("settlement", "purpose")
+        (Queue.objects.all() if queues is None else queues)
+        .select_related("settlement", "purpose")
         .annotate(
             waiting=Count("applications", filter=Q(applications__status=statuses.WAITING)),
             offered=Count("applications", filter=Q(applications__status=statuses.OFFERED)),
@@ -165,3 +169,79 @@ def queue_list_with_counts() -> QuerySet[Queue]:
         )
         .order_by("slug")
     )
+
+
+# Staff bound to settlements: every staff page loads its queue, application or offer through
+# these, so an officer of one settlement gets 404 for another settlement's records (the same
+# answer as for a record that does not exist: nothing tells what lies outside one's office).
+# The management commands and the expiry job are the operator's door and stay unscoped.
+
+
+def staff_sees_every_queue(user: AbstractBaseUser | AnonymousUser) -> bool:
+    """Superusers and administrators (who manage staff) see every settlement's queues."""
+    return bool(user.is_superuser or user.has_perm(capability("manage_staff")))  # type: ignore[union-attr]
+
+
+def queues_for_staff(user: AbstractBaseUser | AnonymousUser) -> QuerySet[Queue]:
+    """The queues a staff member may see and act on: those of their settlements."""
+    queues = Queue.objects.all()
+    if staff_sees_every_queue(user):
+        return queues
+    if user.pk is None:
+        return queues.none()
+    return queues.filter(
+        settlement_id__in=SettlementOfficer.objects.filter(user_id=user.pk).values("settlement_id")
+    )
+
+
+def queue_get_for_staff(*, user: AbstractBaseUser | AnonymousUser, slug: str) -> Queue:
+    """A queue of the staff member's settlements by its code; 404 otherwise."""
+    return get_object_or_404(
+        queues_for_staff(user).select_related("settlement", "purpose"), slug=slug
+    )
+
+
+def application_get_for_staff(*, user: AbstractBaseUser | AnonymousUser, pk: int) -> Application:
+    """An application in one of the staff member's settlements' queues; 404 otherwise."""
+    return get_object_or_404(
+        Application.objects.filter(queue__in=queues_for_staff(user)).select_related(
+            "queue__settlement", "queue__purpose", "removal_reason", "parcel"
+        ),
+        pk=pk,
+    )
+
+
+def offer_get_for_staff(*, user: AbstractBaseUser | AnonymousUser, pk: int) -> Offer:
+    """An offer in one of the staff member's settlements' queues; 404 otherwise."""
+    return get_object_or_404(
+        Offer.objects.filter(application__queue__in=queues_for_staff(user)).select_related(
+            "application"
+        ),
+        pk=pk,
+    )
+
+
+def register_batches_pending(queue: Queue) -> list[dict[str, object]]:
+    """The imported registers of a queue awaiting a second officer: each with its count,
+    filing-date range, document and registrar."""
+    return list(
+        Application.objects.filter(queue=queue, status=Application.Status.PENDING)
+        .exclude(backdate_batch="")
+        .values(
+            "backdate_batch",
+            "backdate_document",
+            "backdate_document_date",
+            "backdate_reason",
+            "registered_by_id",
+            "registered_by__username",
+        )
+        .annotate(count=Count("id"), filed_from=Min("filed_at"), filed_to=Max("filed_at"))
+        .order_by("backdate_batch")
+    )
+
+
+def applications_pending(queue: Queue) -> QuerySet[Application]:
+    """A queue's back-dated applications registered one by one, awaiting a second officer."""
+    return Application.objects.filter(
+        queue=queue, status=Application.Status.PENDING, backdate_batch=""
+    ).order_by("filed_at", "number")

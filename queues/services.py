@@ -15,12 +15,18 @@ from typing import Any
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser, User
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, connection, models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from queues.errors import QueueRefusal
-from queues.ledger import ledger_append, ledger_applicant_of, timestamp_text
+from queues.ledger import (
+    LedgerEvent,
+    ledger_append,
+    ledger_append_many,
+    ledger_applicant_of,
+    timestamp_text,
+)
 from queues.models import Application, LedgerEntry, Queue
 from queues.selectors import application_position
 from queues.tasks import queue_moved_announce
@@ -29,6 +35,7 @@ from rgis.personal import (
     iin_digests,
     iin_validate,
     ledger_pseudonym,
+    personal_decrypt,
     personal_decrypt_or_fail,
     personal_encrypt,
 )
@@ -42,8 +49,13 @@ SYSTEM_ACTOR = "system"
 def queue_lock(queue: Queue | int) -> Queue:
     """The queue row, locked until the transaction ends: one queue action at a time."""
     queue_id = queue if isinstance(queue, int) else queue.pk
+    # Only the queue's own row: locking the joined purpose row too would make every queue of
+    # that purpose, in every settlement, wait for each other. Two settlements' queues run in
+    # parallel; "one plot per purpose" across them is the unique index's job.
     return (
-        Queue.objects.select_for_update().select_related("settlement", "purpose").get(pk=queue_id)
+        Queue.objects.select_for_update(of=("self",))
+        .select_related("settlement", "purpose")
+        .get(pk=queue_id)
     )
 
 
@@ -133,8 +145,16 @@ def application_register(
     number: str = "",
     filed_at: datetime.datetime | None = None,
     actor: Actor = None,
+    backdate_reason: str = "",
+    backdate_document: str = "",
+    backdate_document_date: datetime.date | None = None,
 ) -> Application:
-    """Put a person on a queue; raises InvalidIIN or QueueRefusal saying why not."""
+    """Put a person on a queue; raises InvalidIIN or QueueRefusal saying why not.
+
+    A filing date before the registration day needs a reason and the paper application's
+    (or archive record's) number and date; registered by an officer, the application is
+    pending, with no place in line, until a second officer approves the date.
+    """
     valid_iin = iin_validate(iin)
     if not full_name.strip():
         raise QueueRefusal(_("Enter the applicant's full name."))
@@ -145,6 +165,25 @@ def application_register(
     if filed > now:
         raise QueueRefusal(_("The filing date cannot be in the future."))
     digest = iin_digest(valid_iin)
+    registrar = actor_user(actor)
+    backdated = filed < registration_day_start(now)
+    backdate_reason = " ".join(backdate_reason.split())
+    backdate_document = " ".join(backdate_document.split())[:100]
+    if backdated and registrar is not None:
+        if not backdate_reason or not backdate_document or backdate_document_date is None:
+            raise QueueRefusal(
+                _(
+                    "A filing date before today needs the reason and the number and date of "
+                    "the paper application or archive record it follows."
+                )
+            )
+        if backdate_document_date > timezone.localdate(now):
+            raise QueueRefusal(_("The document cannot be dated in the future."))
+    status = (
+        Application.Status.PENDING
+        if backdated and registrar is not None
+        else Application.Status.WAITING
+    )
     try:
         with transaction.atomic():
             _older_key_conflict_refuse(queue, valid_iin)
@@ -153,7 +192,12 @@ def application_register(
                 purpose_id=queue.purpose_id,
                 number=number.strip() or application_number_next(queue, filed),
                 filed_at=filed,
-                status=Application.Status.WAITING,
+                status=status,
+                registered_by=registrar,
+                backdated=backdated,
+                backdate_reason=backdate_reason if backdated else "",
+                backdate_document=backdate_document if backdated else "",
+                backdate_document_date=backdate_document_date if backdated else None,
                 status_changed_at=now,
                 full_name=" ".join(full_name.split()),
                 iin_encrypted=personal_encrypt(valid_iin),
@@ -168,7 +212,7 @@ def application_register(
                 event=LedgerEntry.Event.REGISTERED,
                 application_number=application.number,
                 applicant_key=ledger_pseudonym(valid_iin),
-                details={"filed_at": timestamp_text(filed), "status": Application.Status.WAITING},
+                details=_registered_details(application),
             )
             if actor is not None and actor.is_authenticated:
                 audit_record(
@@ -183,6 +227,166 @@ def application_register(
             raise
         raise refusal from None
     return application
+
+
+def registration_day_start(now: datetime.datetime) -> datetime.datetime:
+    """Midnight (the portal's time zone) of the day `now` falls on."""
+    local = timezone.localtime(now)
+    return local.replace(hour=0, minute=0, second=0, microsecond=0)
+
+
+def _registered_details(application: Application) -> dict[str, Any]:
+    details: dict[str, Any] = {
+        "filed_at": timestamp_text(application.filed_at),
+        "status": application.status,
+    }
+    if application.status == Application.Status.PENDING:
+        details["backdated"] = True
+        details["document"] = application.backdate_document
+        details["document_date"] = (
+            application.backdate_document_date.isoformat()
+            if application.backdate_document_date
+            else None
+        )
+        details["registered_by"] = application.registered_by_id
+    return details
+
+
+def _second_officer(application: Application, actor: Actor) -> User:
+    user = actor_user(actor)
+    if user is None or user.pk == application.registered_by_id:
+        raise QueueRefusal(
+            _("A second officer must decide on the back-dating: not the one who registered it.")
+        )
+    return user
+
+
+def application_backdate_decide(
+    *, application: Application, actor: Actor, approve: bool
+) -> Application:
+    """A second officer approves a back-dated filing date (the application takes its place
+    in line) or rejects it (it takes its place as filed on its registration day)."""
+    with transaction.atomic():
+        queue = queue_lock(application.queue_id)
+        locked = application_lock(application)
+        if locked.status != Application.Status.PENDING:
+            raise QueueRefusal(_("This application is not awaiting a decision on its date."))
+        user = _second_officer(locked, actor)
+        before = audit_snapshot(locked)
+        filed_before = locked.filed_at
+        locked.status = Application.Status.WAITING
+        locked.status_changed_at = timezone.now()
+        if approve:
+            locked.backdate_approved_by = user
+            event = LedgerEntry.Event.BACKDATE_APPROVED
+        else:
+            locked.filed_at = locked.created_at
+            locked.backdated = False
+            event = LedgerEntry.Event.BACKDATE_REJECTED
+        locked.save(
+            update_fields=[
+                "status",
+                "status_changed_at",
+                "backdate_approved_by",
+                "filed_at",
+                "backdated",
+            ]
+        )
+        details: dict[str, Any] = {
+            "status_before": Application.Status.PENDING,
+            "status_after": locked.status,
+            "filed_at_before": timestamp_text(filed_before),
+            "filed_at_after": timestamp_text(locked.filed_at),
+            "position_after": application_position(locked),
+            "registered_by": locked.registered_by_id,
+            "decided_by": user.pk,
+        }
+        ledger_append(
+            queue=queue,
+            event=event,
+            application_number=locked.number,
+            applicant_key=ledger_applicant_of(locked),
+            details=details,
+        )
+        queue_audit(
+            actor=actor,
+            action="queues.application.backdate_approve"
+            if approve
+            else "queues.application.backdate_reject",
+            instance=locked,
+            before=before,
+            after=audit_snapshot(locked),
+        )
+        queue_moved_announce(queue.pk)
+    return locked
+
+
+def register_batch_decide(*, queue: Queue, batch: str, actor: Actor, approve: bool) -> int:
+    """A second officer approves an imported register as a whole (its applications take
+    their places in line) or rejects it (they are filed as of their registration).
+    Returns how many applications the decision moved."""
+    with transaction.atomic():
+        queue = queue_lock(queue)
+        pending = Application.objects.select_for_update().filter(
+            queue=queue, status=Application.Status.PENDING, backdate_batch=batch
+        )
+        rows = list(pending.order_by("filed_at", "number"))
+        if not batch or not rows:
+            raise QueueRefusal(_("No imported register awaits a decision under this code."))
+        user = _second_officer(rows[0], actor)
+        now = timezone.now()
+        if approve:
+            pending.update(
+                status=Application.Status.WAITING, status_changed_at=now, backdate_approved_by=user
+            )
+            event = LedgerEntry.Event.BACKDATE_APPROVED
+        else:
+            pending.update(
+                status=Application.Status.WAITING,
+                status_changed_at=now,
+                filed_at=models.F("created_at"),
+                backdated=False,
+            )
+            event = LedgerEntry.Event.BACKDATE_REJECTED
+        ledger_append_many(
+            queue=queue,
+            events=[
+                LedgerEvent(
+                    event,
+                    row.number,
+                    # As registered: the ledger's own pseudonym, not the rotating look-up hash.
+                    ledger_pseudonym(personal_decrypt_or_fail(row.iin_encrypted)),
+                    {
+                        "status_before": Application.Status.PENDING,
+                        "status_after": Application.Status.WAITING,
+                        "filed_at_before": timestamp_text(row.filed_at),
+                        "filed_at_after": timestamp_text(
+                            row.filed_at if approve else row.created_at
+                        ),
+                        "batch": batch,
+                        "registered_by": row.registered_by_id,
+                        "decided_by": user.pk,
+                    },
+                )
+                for row in rows
+            ],
+            at=now,
+        )
+        queue_audit(
+            actor=actor,
+            action="queues.register.approve" if approve else "queues.register.reject",
+            instance=queue,
+            after={
+                "batch": batch,
+                "applications": len(rows),
+                "filed_from": timestamp_text(rows[0].filed_at),
+                "filed_to": timestamp_text(rows[-1].filed_at),
+                "registered_by": rows[0].registered_by_id,
+                "document": rows[0].backdate_document,
+            },
+        )
+        queue_moved_announce(queue.pk)
+    return len(rows)
 
 
 def application_verify(*, application: Application, actor: Actor) -> Application:
@@ -280,6 +484,21 @@ def application_correct(
             queue = queue_lock(application.queue_id)
             locked = application_lock(application)
             values = _correction_values(locked, changes)
+            if (
+                "filed_at" in values
+                and values["filed_at"] < locked.filed_at
+                and actor_user(actor) is not None
+            ):
+                # Moving someone ahead is back-dating: it needs a document and a second
+                # officer (application_register, application_backdate_decide), not one
+                # officer's correction.
+                raise QueueRefusal(
+                    _(
+                        "A filing time cannot be moved earlier by a correction: that needs the "
+                        "paper record and a second officer. Remove the application as a "
+                        "duplicate and register it with the earlier date and its document."
+                    )
+                )
             before = audit_snapshot(locked)
             position_before = application_position(locked)
             filed_before = locked.filed_at
@@ -328,3 +547,16 @@ def application_correct(
             raise
         raise refusal from None
     return locked
+
+
+def iin_masked(application: Application) -> str:
+    """The IIN as staff lists show it by default: its last four digits only."""
+    return "•" * 8 + personal_decrypt(application.iin_encrypted)[-4:]
+
+
+def application_iin_read(*, application: Application, actor: Actor) -> str:
+    """The applicant's IIN in full, for an officer who asked to see it: audited (who, which
+    application, when; never the IIN itself)."""
+    iin = personal_decrypt(application.iin_encrypted)
+    queue_audit(actor=actor, action="queues.application.iin_read", instance=application)
+    return iin

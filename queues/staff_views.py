@@ -6,15 +6,17 @@ the officer's language and redirects (POST-redirect-GET). Personal data (names, 
 contacts) appear on these pages only, behind the manage_queues capability.
 """
 
+import datetime
 from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from queues.draws import lots_draw
@@ -23,25 +25,45 @@ from queues.forms import (
     CorrectForm,
     DrawForm,
     OfferForm,
+    RefusalForm,
     RegisterUploadForm,
     RemoveForm,
 )
-from queues.models import Application, Offer, Queue
-from queues.offers import offer_accept, offer_refuse, offer_to_head
+from queues.models import Application, Offer
+from queues.offers import (
+    offer_accept,
+    offer_refusal_confirm,
+    offer_refusal_reject,
+    offer_refusal_request,
+    offer_to_head,
+)
 from queues.register_import import ImportReport, register_import
 from queues.register_uploads import upload_discard, upload_keep, upload_read
 from queues.removals import application_remove
 from queues.selectors import (
+    application_get_for_staff,
     application_head,
     application_history,
     application_position,
     application_positions,
     application_search,
+    applications_pending,
+    offer_get_for_staff,
+    queue_get_for_staff,
     queue_list_with_counts,
+    queues_for_staff,
+    register_batches_pending,
 )
-from queues.services import application_correct, application_register, application_verify
+from queues.services import (
+    application_backdate_decide,
+    application_correct,
+    application_iin_read,
+    application_register,
+    application_verify,
+    iin_masked,
+    register_batch_decide,
+)
 from rgis.errors import Refusal
-from rgis.personal import personal_decrypt
 from staff.models import AuditEntry
 from staff.roles import capability
 
@@ -60,8 +82,9 @@ def _allocator(view: Any) -> Any:
 
 
 def _with_iin(applications: list[Application]) -> list[Application]:
+    # Masked: the full IIN is shown only on request, and that request is audited.
     for application in applications:
-        application.iin = personal_decrypt(application.iin_encrypted)  # type: ignore[attr-defined]
+        application.iin = iin_masked(application)  # type: ignore[attr-defined]
     return applications
 
 
@@ -77,13 +100,14 @@ def _form_errors(form: Any) -> str:
 @require_GET
 @_officer
 def queue_list(request: HttpRequest) -> HttpResponse:
-    return render(request, "queues/staff/queue_list.html", {"queues": queue_list_with_counts()})
+    queues = queue_list_with_counts(queues_for_staff(request.user))
+    return render(request, "queues/staff/queue_list.html", {"queues": queues})
 
 
 @require_GET
 @_officer
 def queue_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    queue = get_object_or_404(Queue.objects.select_related("settlement", "purpose"), slug=slug)
+    queue = queue_get_for_staff(user=request.user, slug=slug)
     status = request.GET.get("status", "")
     if status not in Application.Status.values:
         status = ""
@@ -126,7 +150,7 @@ def queue_detail(request: HttpRequest, slug: str) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 @_officer
 def application_new(request: HttpRequest, slug: str) -> HttpResponse:
-    queue = get_object_or_404(Queue, slug=slug)
+    queue = queue_get_for_staff(user=request.user, slug=slug)
     form = ApplicationRegisterForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -139,14 +163,27 @@ def application_new(request: HttpRequest, slug: str) -> HttpResponse:
                 phone=data["phone"],
                 filed_at=data["filed_at"],
                 actor=request.user,
+                backdate_reason=data["backdate_reason"],
+                backdate_document=data["backdate_document"],
+                backdate_document_date=data["backdate_document_date"],
             )
         except Refusal as refusal:
             form.add_error(None, str(refusal))
         else:
-            messages.success(
-                request,
-                _("Application %(number)s is registered.") % {"number": application.number},
-            )
+            if application.status == Application.Status.PENDING:
+                messages.success(
+                    request,
+                    _(
+                        "Application %(number)s is registered with an earlier filing date: it "
+                        "takes its place in line once a second officer approves the date."
+                    )
+                    % {"number": application.number},
+                )
+            else:
+                messages.success(
+                    request,
+                    _("Application %(number)s is registered.") % {"number": application.number},
+                )
             return redirect("queue_staff:application", pk=application.pk)
     return render(
         request,
@@ -156,22 +193,14 @@ def application_new(request: HttpRequest, slug: str) -> HttpResponse:
     )
 
 
-def _application_get(pk: int) -> Application:
-    return get_object_or_404(
-        Application.objects.select_related(
-            "queue__settlement", "queue__purpose", "removal_reason", "parcel"
-        ),
-        pk=pk,
-    )
-
-
-@require_GET
-@_officer
-def application_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    application = _application_get(pk)
+def _application_page(
+    request: HttpRequest, application: Application, *, iin: str = ""
+) -> HttpResponse:
     _with_iin([application])
     open_offer = (
-        application.offers.filter(status=Offer.Status.OPEN).select_related("parcel").first()
+        application.offers.filter(status=Offer.Status.OPEN)
+        .select_related("parcel", "refusal_requested_by")
+        .first()
     )
     head = application_head(application.queue)
     can_allocate = request.user.has_perm(ALLOCATE_PLOTS)
@@ -197,8 +226,26 @@ def application_detail(request: HttpRequest, pk: int) -> HttpResponse:
             if application.status == Application.Status.WAITING
             else None,
             "can_allocate": can_allocate,
+            "refusal_form": RefusalForm() if open_offer is not None else None,
+            "iin_shown": iin,
         },
     )
+
+
+@require_GET
+@_officer
+def application_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    return _application_page(request, application_get_for_staff(user=request.user, pk=pk))
+
+
+@require_POST
+@never_cache
+@_officer
+def application_iin_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """The page with the full IIN, shown on the officer's request (audited), never cached."""
+    application = application_get_for_staff(user=request.user, pk=pk)
+    iin = application_iin_read(application=application, actor=request.user)
+    return _application_page(request, application, iin=iin)
 
 
 def _act(request: HttpRequest, action: Any, success: str) -> None:
@@ -214,7 +261,7 @@ def _act(request: HttpRequest, action: Any, success: str) -> None:
 @require_POST
 @_officer
 def application_verify_view(request: HttpRequest, pk: int) -> HttpResponse:
-    application = _application_get(pk)
+    application = application_get_for_staff(user=request.user, pk=pk)
     _act(
         request,
         lambda: application_verify(application=application, actor=request.user),
@@ -225,8 +272,28 @@ def application_verify_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @_officer
+def application_backdate_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """A second officer approves or rejects a back-dated filing date."""
+    application = application_get_for_staff(user=request.user, pk=pk)
+    approve = request.POST.get("decision") == "approve"
+    _act(
+        request,
+        lambda: application_backdate_decide(
+            application=application, actor=request.user, approve=approve
+        ),
+        _("The earlier filing date is approved: the application takes its place in line.")
+        if approve
+        else _(
+            "The earlier filing date is rejected: the application is filed as of its registration."
+        ),
+    )
+    return redirect("queue_staff:application", pk=pk)
+
+
+@require_POST
+@_officer
 def application_remove_view(request: HttpRequest, pk: int) -> HttpResponse:
-    application = _application_get(pk)
+    application = application_get_for_staff(user=request.user, pk=pk)
     form = RemoveForm(request.POST)
     if not form.is_valid():
         messages.error(request, _form_errors(form))
@@ -247,7 +314,7 @@ def application_remove_view(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 @_officer
 def application_correct_view(request: HttpRequest, pk: int) -> HttpResponse:
-    application = _application_get(pk)
+    application = application_get_for_staff(user=request.user, pk=pk)
     form = CorrectForm(request.POST or None, application=application)
     if request.method == "POST" and form.is_valid():
         try:
@@ -273,7 +340,7 @@ def application_correct_view(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 @_allocator
 def queue_offer(request: HttpRequest, slug: str) -> HttpResponse:
-    queue = get_object_or_404(Queue, slug=slug)
+    queue = queue_get_for_staff(user=request.user, slug=slug)
     form = OfferForm(request.POST, queue=queue)
     if not form.is_valid():
         messages.error(request, _form_errors(form))
@@ -303,7 +370,7 @@ def queue_offer(request: HttpRequest, slug: str) -> HttpResponse:
 @require_POST
 @_allocator
 def queue_draw(request: HttpRequest, slug: str) -> HttpResponse:
-    queue = get_object_or_404(Queue, slug=slug)
+    queue = queue_get_for_staff(user=request.user, slug=slug)
     form = DrawForm(request.POST, queue=queue)
     if not form.is_valid():
         messages.error(request, _form_errors(form))
@@ -337,7 +404,7 @@ def queue_draw(request: HttpRequest, slug: str) -> HttpResponse:
 @require_POST
 @_allocator
 def offer_accept_view(request: HttpRequest, pk: int) -> HttpResponse:
-    offer = get_object_or_404(Offer.objects.select_related("application"), pk=pk)
+    offer = offer_get_for_staff(user=request.user, pk=pk)
     _act(
         request,
         lambda: offer_accept(offer=offer, actor=request.user),
@@ -349,22 +416,57 @@ def offer_accept_view(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 @_allocator
 def offer_refuse_view(request: HttpRequest, pk: int) -> HttpResponse:
-    offer = get_object_or_404(Offer.objects.select_related("application"), pk=pk)
+    """Record the applicant's signed refusal; a second officer confirms it."""
+    offer = offer_get_for_staff(user=request.user, pk=pk)
+    form = RefusalForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _form_errors(form))
+    else:
+        _act(
+            request,
+            lambda: offer_refusal_request(
+                offer=offer,
+                actor=request.user,
+                document_number=form.cleaned_data["document_number"],
+                document_date=form.cleaned_data["document_date"],
+                reason=form.cleaned_data["reason"],
+            ),
+            _("The refusal is recorded. A second officer must confirm it."),
+        )
+    return redirect("queue_staff:application", pk=offer.application_id)
+
+
+@require_POST
+@_allocator
+def offer_refusal_confirm_view(request: HttpRequest, pk: int) -> HttpResponse:
+    offer = offer_get_for_staff(user=request.user, pk=pk)
     try:
-        passed = offer_refuse(offer=offer, actor=request.user)
+        passed = offer_refusal_confirm(offer=offer, actor=request.user)
     except Refusal as refusal:
         messages.error(request, str(refusal))
     else:
         if passed is None:
             messages.success(
-                request, _("The refusal is recorded. Nobody is left in line: the parcel is free.")
+                request, _("The refusal is confirmed. Nobody is left in line: the parcel is free.")
             )
         else:
             messages.success(
                 request,
-                _("The refusal is recorded. The parcel is offered to %(number)s.")
+                _("The refusal is confirmed. The parcel is offered to %(number)s.")
                 % {"number": passed.application.number},
             )
+    return redirect("queue_staff:application", pk=offer.application_id)
+
+
+@require_POST
+@_allocator
+def offer_refusal_reject_view(request: HttpRequest, pk: int) -> HttpResponse:
+    offer = offer_get_for_staff(user=request.user, pk=pk)
+    _act(
+        request,
+        lambda: offer_refusal_reject(offer=offer, actor=request.user),
+        _("The recorded refusal is turned down: the offer stays open."),
+    )
     return redirect("queue_staff:application", pk=offer.application_id)
 
 
@@ -376,7 +478,7 @@ SESSION_KEY = "queue_import"
 @require_http_methods(["GET", "POST"])
 @_officer
 def register_upload(request: HttpRequest, slug: str) -> HttpResponse:
-    queue = get_object_or_404(Queue, slug=slug)
+    queue = queue_get_for_staff(user=request.user, slug=slug)
     form = RegisterUploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
@@ -406,7 +508,7 @@ def register_upload(request: HttpRequest, slug: str) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 @_officer
 def register_report(request: HttpRequest, slug: str) -> HttpResponse:
-    queue = get_object_or_404(Queue, slug=slug)
+    queue = queue_get_for_staff(user=request.user, slug=slug)
     kept = request.session.get(SESSION_KEY)
     if not kept or kept.get("queue") != queue.slug:
         messages.error(request, _("Upload the register file first."))
@@ -419,7 +521,14 @@ def register_report(request: HttpRequest, slug: str) -> HttpResponse:
             return redirect("queue_staff:import", slug=slug)
         try:
             report = register_import(
-                queue=queue, data=data, filename=report.filename, actor=request.user, commit=True
+                queue=queue,
+                data=data,
+                filename=report.filename,
+                actor=request.user,
+                commit=True,
+                backdate_document=request.POST.get("backdate_document", ""),
+                backdate_document_date=_date_or_none(request.POST.get("backdate_document_date")),
+                backdate_reason=request.POST.get("backdate_reason", ""),
             )
         except Refusal as refusal:
             messages.error(request, str(refusal))
@@ -428,7 +537,11 @@ def register_report(request: HttpRequest, slug: str) -> HttpResponse:
             request.session[SESSION_KEY] = {**kept, "report": report.as_dict()}
             messages.success(
                 request,
-                _("%(count)d applications are imported.") % {"count": report.accepted},
+                _(
+                    "%(count)d applications are imported, pending: they take their places in "
+                    "line once a second officer approves the import."
+                )
+                % {"count": report.accepted},
             )
         return redirect("queue_staff:import_report", slug=slug)
     return render(
@@ -439,5 +552,53 @@ def register_report(request: HttpRequest, slug: str) -> HttpResponse:
             "report": report,
             "more_refused": report.refused_count - len(report.refused),
             "confirm_url": reverse("queue_staff:import_report", kwargs={"slug": slug}),
+        },
+    )
+
+
+def _date_or_none(text: str | None) -> datetime.date | None:
+    try:
+        return datetime.date.fromisoformat((text or "").strip())
+    except ValueError:
+        return None
+
+
+@require_http_methods(["GET", "POST"])
+@_officer
+def queue_pending(request: HttpRequest, slug: str) -> HttpResponse:
+    """Back-dated registrations and imported registers awaiting a second officer."""
+    queue = queue_get_for_staff(user=request.user, slug=slug)
+    if request.method == "POST":
+        approve = request.POST.get("decision") == "approve"
+        try:
+            count = register_batch_decide(
+                queue=queue,
+                batch=request.POST.get("batch", ""),
+                actor=request.user,
+                approve=approve,
+            )
+        except Refusal as refusal:
+            messages.error(request, str(refusal))
+        else:
+            messages.success(
+                request,
+                (
+                    _("The import is approved: %(count)d applications take their places in line.")
+                    if approve
+                    else _(
+                        "The import is rejected: %(count)d applications are filed as of their "
+                        "registration."
+                    )
+                )
+                % {"count": count},
+            )
+        return redirect("queue_staff:pending", slug=slug)
+    return render(
+        request,
+        "queues/staff/queue_pending.html",
+        {
+            "queue": queue,
+            "batches": register_batches_pending(queue),
+            "applications": applications_pending(queue)[:PAGE_SIZE],
         },
     )

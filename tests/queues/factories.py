@@ -71,3 +71,19 @@ def applications_register(queue, count: int, *, start: int = 0, email: bool = Fa
         )
         for index in range(count)
     ]
+
+
+def refuse_on_behalf(offer, officer, *, second=None):
+    """The applicant's signed refusal recorded by `officer`, confirmed by a second officer."""
+    from queues.offers import offer_refusal_confirm, offer_refusal_request
+    from tests.factories import StaffUserFactory
+
+    offer_refusal_request(
+        offer=offer,
+        actor=officer,
+        document_number="ОТК-17",
+        document_date=timezone.localdate(),
+        reason="the applicant refused in writing",
+    )
+    second = second or StaffUserFactory(role="queue_officer")
+    return offer_refusal_confirm(offer=offer, actor=second)

@@ -19,12 +19,12 @@ from django.utils import timezone
 from parcels.models import Parcel
 from queues.ledger import LedgerEvent, ledger_append_many, timestamp_text
 from queues.models import Application, LedgerEntry, Queue, RemovalReason
-from queues.offers import offer_accept, offer_refuse, offer_to_head
+from queues.offers import offer_accept, offer_to_head
 from queues.removals import application_remove
 from queues.services import application_register, application_verify
 from rgis.personal import iin_digest, personal_encrypt
 from tests.factories import QueueFactory, SettlementFactory, StaffUserFactory
-from tests.queues.factories import ParcelFactory, iin_make
+from tests.queues.factories import ParcelFactory, iin_make, refuse_on_behalf
 
 
 def ledger_register(
@@ -212,7 +212,7 @@ def seed_public_queues() -> Seed:
     offer_to_head(queue=izhs, parcel=parcels[2], actor=officer)
     refused = offer_to_head(queue=izhs, parcel=parcels[3], actor=officer)
     assert refused.application_id == applications[3].pk
-    offer_refuse(offer=refused, actor=officer)  # passes parcels[3] on to the sixth
+    refuse_on_behalf(refused, officer)  # passes parcels[3] on to the sixth
     seed = Seed(queues=[izhs, garden], people=PEOPLE, applications=applications, parcels=parcels)
     seed.refresh()
     return seed

@@ -45,7 +45,7 @@ def test_different_seeds_pick_the_winner_the_rule_says(queue):
     for seed in ("a", "b", "c", "d", "e", "f", "g", "h"):
         parcel = ParcelFactory()
         Application.objects.filter(status="offered").update(status="waiting")
-        Offer.objects.filter(status="open").update(status="refused")
+        Offer.objects.filter(status="open").update(status="expired")
         draw = lots_draw(queue=queue, parcel=parcel, among=5, actor=None, seed=seed)
         assert draw.winner_number == replay(seed, numbers)
         winners.add(draw.winner_number)

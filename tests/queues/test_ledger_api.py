@@ -136,3 +136,31 @@ def test_the_checking_script_is_served_as_it_is_in_docs(client, db):
     response = client.get("/api/queues/ledger_verify.py")
     assert response.status_code == 200
     assert b"".join(response.streaming_content) == (DOCS / "ledger_verify.py").read_bytes()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_download_holds_no_cursor_or_transaction_while_the_client_reads(client, monkeypatch):
+    from django.db import connection
+
+    from queues import ledger, ledger_api
+    from tests.factories import QueueFactory
+
+    queue = QueueFactory()
+    chain_make(queue, 5)
+    # Small pages and one line per chunk, so the client stops reading between two pages.
+    monkeypatch.setattr(ledger, "LEDGER_PAGE_SIZE", 2, raising=False)
+    monkeypatch.setattr(ledger_api, "LINES_PER_CHUNK", 1)
+    paged = client.get("/api/queues/taraz-izhs/ledger").json()["entries"]
+
+    response = client.get("/api/queues/taraz-izhs/ledger.jsonl")
+    chunks = iter(response.streaming_content)
+    lines = [next(chunks), next(chunks), next(chunks)]  # the client is slow: it pauses here
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT count(*) FROM pg_cursors")
+        assert cursor.fetchone()[0] == 0
+        # No transaction left open either: this statement starts its own.
+        cursor.execute("SELECT now() = statement_timestamp()")
+        assert cursor.fetchone()[0] is True
+    lines.extend(chunks)
+    downloaded = [json.loads(line) for chunk in lines for line in chunk.decode().splitlines()]
+    assert downloaded == paged and len(downloaded) == 6

@@ -5,10 +5,11 @@ from django.utils import translation
 from django.utils.translation import gettext
 
 from queues.models import Application
-from queues.offers import offer_accept, offer_refuse, offer_to_head
+from queues.offers import offer_accept, offer_to_head
 from queues.removals import application_remove
 from queues.services import application_verify
-from tests.queues.factories import ParcelFactory, applications_register
+from tests.factories import StaffUserFactory
+from tests.queues.factories import ParcelFactory, applications_register, refuse_on_behalf
 
 pytestmark = pytest.mark.django_db
 
@@ -91,7 +92,7 @@ def test_back_to_waiting_and_removal_are_mailed(
     mail.outbox.clear()
 
     with django_capture_on_commit_callbacks(execute=True):
-        offer_refuse(offer=offer, actor=None)
+        refuse_on_behalf(offer, StaffUserFactory(role="queue_officer"))
     run_jobs()
     [back] = _mails_to(first.email)
     assert (

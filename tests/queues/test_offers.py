@@ -6,12 +6,12 @@ from django.utils import timezone
 from parcels.models import Parcel
 from queues.errors import QueueRefusal
 from queues.models import Application, LedgerEntry, Offer
-from queues.offers import offer_accept, offer_refuse, offer_to_head, offers_expire
+from queues.offers import offer_accept, offer_to_head, offers_expire
 from queues.selectors import application_position
 from queues.services import application_verify
 from staff.models import AuditEntry
 from tests.factories import StaffUserFactory
-from tests.queues.factories import ParcelFactory, applications_register, iin_make
+from tests.queues.factories import ParcelFactory, applications_register, iin_make, refuse_on_behalf
 
 pytestmark = pytest.mark.django_db
 
@@ -109,7 +109,7 @@ def test_a_refuser_keeps_their_place_and_the_parcel_passes_to_the_next(queue, of
     parcel = ParcelFactory()
     offer = offer_to_head(queue=queue, parcel=parcel, actor=officer)
 
-    passed = offer_refuse(offer=offer, actor=officer)
+    passed = refuse_on_behalf(offer, officer)
 
     assert passed is not None and passed.application == second
     first.refresh_from_db()
@@ -127,7 +127,7 @@ def test_a_refuser_keeps_their_place_and_the_parcel_passes_to_the_next(queue, of
     assert offered.details["passed_from"] == first.number
 
     # The second refuses too: the parcel skips the first (who already said no) to the third.
-    passed_again = offer_refuse(offer=passed, actor=officer)
+    passed_again = refuse_on_behalf(passed, officer)
     assert passed_again is not None and passed_again.application == third
 
 
@@ -136,7 +136,7 @@ def test_the_last_refusal_frees_the_parcel(queue, officer):
     parcel = ParcelFactory()
     offer = offer_to_head(queue=queue, parcel=parcel, actor=officer)
 
-    assert offer_refuse(offer=offer, actor=officer) is None
+    assert refuse_on_behalf(offer, officer) is None
 
     parcel.refresh_from_db()
     assert parcel.status == Parcel.Status.FREE

@@ -221,3 +221,35 @@ def test_the_wait_range_comes_from_the_slower_and_busier_halves_of_the_year():
 def test_waits_are_rounded_for_people(per_month, position, expected):
     rounded = wait_rounded(wait_estimate(AllocationPace(per_month=per_month), position))
     assert (rounded.unit, rounded.shortest, rounded.longest, rounded.decimals) == expected
+
+
+def test_an_approved_back_dated_registration_is_told_as_registered_ahead(queue):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from queues.history import application_position_change
+    from queues.selectors import application_position
+    from queues.services import application_backdate_decide, application_register
+    from tests.factories import StaffUserFactory
+    from tests.queues.factories import applications_register, iin_make
+
+    [mine] = applications_register(queue, 1)
+    registrar, approver = (StaffUserFactory(role="queue_officer") for _ in range(2))
+    pending = application_register(
+        queue=queue,
+        full_name="Ерте Келген",
+        iin=iin_make(60),
+        filed_at=mine.filed_at - dt.timedelta(days=1),
+        actor=registrar,
+        backdate_reason="paper",
+        backdate_document="АРХ-1",
+        backdate_document_date=dt.date(2020, 1, 1),
+    )
+    since = timezone.now()  # the resident looked while it was pending
+    application_backdate_decide(application=pending, actor=approver, approve=True)
+
+    change = application_position_change(mine, since=since, position_now=application_position(mine))
+    assert change.registered == 1
+    assert change.returned == 0  # not "came back after refusing an offer"
+    assert change.position_then == 1

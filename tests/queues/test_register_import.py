@@ -207,3 +207,27 @@ def test_an_unexpected_database_error_leaves_nothing_behind(queue):
     assert Application.objects.count() == 0
     assert LedgerEntry.objects.count() == entries_before
     assert not AuditEntry.objects.filter(action="queues.register.import").exists()
+
+
+def test_the_command_with_an_officers_name_imports_a_pending_batch(queue, tmp_path):
+    from tests.factories import StaffUserFactory
+
+    officer = StaffUserFactory(role="queue_officer")
+    rows = [_rows()[index] for index in (1, 2)]
+    path = tmp_path / "register.csv"
+    path.write_bytes(_csv_bytes(HEADER_RU, rows, delimiter=",", encoding="cp1251"))
+    args = ("queue_import", queue.slug, str(path), "--commit", "--user", officer.username)
+    with pytest.raises(CommandError, match="Give the number and date of the register"):
+        call_command(*args, stdout=io.StringIO())
+    assert Application.objects.count() == 0
+
+    out = io.StringIO()
+    call_command(
+        *args,
+        "--document=АРХ-7",
+        "--document-date=2015-12-31",
+        "--reason=paper register",
+        stdout=out,
+    )
+    assert "pending a second officer's approval" in out.getvalue()
+    assert set(Application.objects.values_list("status", flat=True)) == {"pending"}

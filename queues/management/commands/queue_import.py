@@ -1,3 +1,4 @@
+import datetime
 from pathlib import Path
 
 from django.contrib.auth.models import User
@@ -20,7 +21,16 @@ class Command(BaseCommand):
         parser.add_argument("queue", help="queue code, e.g. taraz-izhs")
         parser.add_argument("path", type=Path)
         parser.add_argument("--commit", action="store_true", help="import the accepted rows")
-        parser.add_argument("--user", help="staff user name to record in the audit log")
+        parser.add_argument(
+            "--user",
+            help="staff user name to record; the import is then a pending batch that a second "
+            "officer approves on the staff pages (give --document, --document-date, --reason)",
+        )
+        parser.add_argument("--document", default="", help="register or archive record number")
+        parser.add_argument(
+            "--document-date", type=datetime.date.fromisoformat, help="its date, YYYY-MM-DD"
+        )
+        parser.add_argument("--reason", default="", help="why these applications enter now")
 
     def handle(self, *args: object, **options: object) -> None:
         queue = Queue.objects.filter(slug=options["queue"]).first()
@@ -42,6 +52,9 @@ class Command(BaseCommand):
                 filename=path.name,
                 actor=user,
                 commit=bool(options["commit"]),
+                backdate_document=str(options["document"]),
+                backdate_document_date=options["document_date"],  # type: ignore[arg-type]
+                backdate_reason=str(options["reason"]),
             )
         except Refusal as refusal:
             raise CommandError(str(refusal)) from None
@@ -53,6 +66,8 @@ class Command(BaseCommand):
         if report.refused_count > len(report.refused):
             self.stdout.write(f"... and {report.refused_count - len(report.refused)} more")
         verdict = "imported" if report.committed else "would be imported (dry run)"
+        if report.batch:
+            verdict += f", pending a second officer's approval (batch {report.batch})"
         self.stdout.write(
             f"Rows: {report.rows}; accepted: {report.accepted} {verdict}; "
             f"refused: {report.refused_count}."
