@@ -62,10 +62,25 @@ class DepartmentAdmin(MemoClearingAdminMixin, AuditedAdminMixin, admin.ModelAdmi
 
 @admin.register(Category)
 class CategoryAdmin(MemoClearingAdminMixin, AuditedAdminMixin, admin.ModelAdmin):
+    """Operators keep the categories' names; only administrators move a category to another
+    department (an operator could otherwise route other departments' new appeals to his
+    own), and a category an operator adds goes to one of his departments."""
+
     memo = active_categories
     list_display = ("slug", "name_kk", "name_ru", "department", "allows_anonymous", "is_active")
     list_filter = ("department", "allows_anonymous", "is_active")
     search_fields = ("slug", "name_kk", "name_ru", "name_en")
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> tuple[str, ...]:
+        readonly = tuple(super().get_readonly_fields(request, obj))
+        if obj is None or request.user.has_perm(ALL_DEPARTMENTS):
+            return readonly
+        return (*readonly, "department")
+
+    def formfield_for_foreignkey(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
+        if db_field.name == "department" and not request.user.has_perm(ALL_DEPARTMENTS):
+            kwargs["queryset"] = Department.objects.filter(operators=request.user)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
 @admin.register(CalendarDay)

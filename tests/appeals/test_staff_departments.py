@@ -7,7 +7,7 @@ import re
 import pytest
 
 from appeals.errors import AppealRefusal
-from appeals.models import Appeal, AppealEvent, AppealPhoto, Department
+from appeals.models import Appeal, AppealEvent, AppealPhoto, Category, Department
 from appeals.processing import appeal_status_set
 from appeals.services import appeal_file
 from staff.models import AuditEntry
@@ -185,6 +185,35 @@ def test_only_administrators_choose_a_departments_operators(appeals_operator, st
     assert list(housing.operators.all()) == [user]
     entry = AuditEntry.objects.filter(actor=admin_user, object_type="appeals.department").get()
     assert entry.before["operators"] == [] and entry.after["operators"] == [str(user)]
+
+
+def test_an_operator_cannot_move_a_category_to_his_own_department(appeals_operator, staff_client):
+    operator, _user = appeals_operator("roads")
+    lighting = Category.objects.get(slug="lighting")  # street lighting goes to housing
+    form = {
+        "slug": lighting.slug,
+        "name_kk": lighting.name_kk,
+        "name_ru": lighting.name_ru,
+        "name_en": "Street lighting (renamed)",
+        "department": Department.objects.get(slug="roads").pk,
+        "position": lighting.position,
+        "is_active": "on",
+    }
+    response = operator.post(f"/en/admin/appeals/category/{lighting.pk}/change/", form)
+    assert response.status_code == 302  # the name is his to keep; the department is not
+    lighting.refresh_from_db()
+    assert lighting.name_en == "Street lighting (renamed)"
+    assert lighting.department.slug == "housing"
+    assert file_appeal("lighting").department.slug == "housing"
+    # A category he adds can only go to one of his departments.
+    page = operator.get("/en/admin/appeals/category/add/").content.decode()
+    choices = page.split('name="department"')[1].split("</select>")[0]
+    assert "Transport and roads" in choices and "Housing and utilities" not in choices
+    administrator, _admin = staff_client("administrator")
+    response = administrator.post(f"/en/admin/appeals/category/{lighting.pk}/change/", form)
+    assert response.status_code == 302
+    lighting.refresh_from_db()
+    assert lighting.department.slug == "roads"
 
 
 def test_the_board_says_whose_appeals_it_lists(appeals_operator, staff_client):
