@@ -124,6 +124,26 @@ def letter_retry(*, letter: OutboundLetter) -> OutboundLetter:
     return letter
 
 
+def letters_stalled_resume(*, overdue: datetime.timedelta) -> int:
+    """Give a new send job to pending letters whose try is long overdue; how many.
+
+    Their job was lost: its run ended in a database error (a restart mid-send rolls the
+    try back, the letter stays pending, the job is FAILED) or was given up. A second job for
+    a letter that still has one sends nothing twice: `letter_send` locks the row and sends
+    only a pending letter that is due.
+    """
+    from rgis.tasks import letter_send_task
+
+    stalled = OutboundLetter.objects.filter(
+        status=OutboundLetter.Status.PENDING, next_try_at__lt=timezone.now() - overdue
+    ).values_list("pk", flat=True)
+    resumed = 0
+    for letter_id in stalled.iterator():
+        letter_send_task.enqueue(letter_id)
+        resumed += 1
+    return resumed
+
+
 def letters_undelivered():
     """The letters staff should see: failed for good, newest first."""
     return OutboundLetter.objects.filter(status=OutboundLetter.Status.FAILED).order_by(
