@@ -79,7 +79,7 @@ class CategoryAdmin(MemoClearingAdminMixin, AuditedAdminMixin, admin.ModelAdmin)
 
     def formfield_for_foreignkey(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
         if db_field.name == "department" and not request.user.has_perm(ALL_DEPARTMENTS):
-            kwargs["queryset"] = Department.objects.filter(operators=request.user)
+            kwargs["queryset"] = Department.objects.filter(operators=request.user.pk)
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
