@@ -8,5 +8,16 @@ class GeodataConfig(AppConfig):
 
     def ready(self) -> None:
         from geodata.layers import register_geodata_layers
+        from geodata.selectors import district_search
+        from rgis.demo import demo_loader_register
+        from rgis.search import search_provider_register
 
         register_geodata_layers()
+        demo_loader_register(order=10, name="district(s)", load="geodata.demo.demo_districts_load")
+        demo_loader_register(order=20, name="plan layer(s)", load="geodata.demo.demo_plans_load")
+        search_provider_register(
+            order=10,
+            name="districts",
+            template="geodata/includes/search_districts.html",
+            search=district_search,
+        )

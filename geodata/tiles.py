@@ -151,7 +151,7 @@ def tile_response(
 ) -> HttpResponse:
     """The answer for an existing tile of a published version: 200 or 304; TileTooSlow.
 
-    Shared by the view above and the lean tile path of rgis.tile_server, which calls it
+    Shared by the view above and the lean tile path of geodata.tile_server, which calls it
     without Django's middleware: the response is complete as it is (no cookies, no
     language, its own security header).
     """

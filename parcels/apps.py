@@ -8,5 +8,7 @@ class ParcelsConfig(AppConfig):
 
     def ready(self) -> None:
         from parcels.layers import register_parcel_layers
+        from rgis.demo import demo_loader_register
 
         register_parcel_layers()
+        demo_loader_register(order=30, name="parcel(s)", load="parcels.demo.demo_parcels_load")

@@ -6,6 +6,7 @@ class QueuesConfig(AppConfig):
 
     def ready(self) -> None:
         from rgis.db import append_only_table_register
+        from rgis.demo import demo_loader_register
         from rgis.personal import personal_field_register
 
         # The public ledger and its daily roots: the app role may only read and append.
@@ -13,4 +14,7 @@ class QueuesConfig(AppConfig):
         # The applicant's IIN, encrypted, and its look-up hash (personal_data_rotate).
         personal_field_register(
             "queues.Application", encrypted="iin_encrypted", digest="iin_digest"
+        )
+        demo_loader_register(
+            order=40, name="queue application(s)", load="queues.demo.demo_queues_load"
         )

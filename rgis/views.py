@@ -3,8 +3,8 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
-from geodata.selectors import district_search
 from rgis.mapshell import home_map_render
+from rgis.search import search_sections
 
 
 @require_GET
@@ -16,11 +16,11 @@ def home(request: HttpRequest) -> HttpResponse:
 def search(request: HttpRequest) -> HttpResponse:
     query = request.GET.get("q", "").strip()[:200]
     too_short = 0 < len(query) < 2
-    districts = district_search(query) if query and not too_short else []
+    sections = search_sections(query) if query and not too_short else []
     return render(
         request,
         "rgis/search.html",
-        {"search_query": query, "too_short": too_short, "districts": districts},
+        {"search_query": query, "too_short": too_short, "sections": sections},
     )
 
 

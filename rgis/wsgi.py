@@ -1,6 +1,6 @@
 """The WSGI app as deployed: Django, with vector tiles answered on a lean path.
 
-rgis.tile_server.TileServer answers tile requests of remembered layers without Django's
+geodata.tile_server.TileServer answers tile requests of remembered layers without Django's
 middleware and passes everything else to Django.
 """
 
@@ -11,7 +11,7 @@ from django.core.wsgi import get_wsgi_application
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "rgis.settings.production")
 django_application = get_wsgi_application()
 
-from rgis.tile_server import TileServer  # noqa: E402 (needs the apps loaded above)
+from geodata.tile_server import TileServer  # noqa: E402 (needs the apps loaded above)
 
 application = TileServer(django_application)
 

@@ -1,4 +1,4 @@
-"""The lean tile path (rgis.tile_server) in front of Django, called as a WSGI server calls it."""
+"""The lean tile path (geodata.tile_server) in front of Django, called as a WSGI server calls it."""
 
 import contextlib
 import gzip
@@ -17,7 +17,7 @@ from django.utils import translation
 from django.utils.translation import gettext
 
 from geodata.samples import parcel_grid
-from rgis.tile_server import TILE_PATH, TileServer
+from geodata.tile_server import TILE_PATH, TileServer
 from tests.geodata.conftest import tile_url_at_centre
 
 pytestmark = pytest.mark.django_db
@@ -84,6 +84,8 @@ def test_the_lean_path_matches_the_urls_django_gives_tiles():
     url = reverse("tiles:tile", args=["pdp-7.zones", 16, 45123, 24011])
     assert TILE_PATH.fullmatch(url)
     assert not TILE_PATH.fullmatch(reverse("tiles:tilejson", args=["pdp-7.zones"]))
+    # Parcel tiles are parcels' own view: the lean path hands them to Django.
+    assert not TILE_PATH.fullmatch(reverse("parcel_tiles:tile", args=["registry", 16, 1, 2]))
 
 
 def test_a_tile_comes_out_the_same_as_from_the_django_view(client, parcels, server):

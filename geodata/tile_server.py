@@ -15,6 +15,9 @@ as for every request), the response is Django's (its close() writes the tile cac
 the last byte is sent, then sends request_finished), and a timeout answers the 503 in
 the language the browser asks for. A tile carries no cookie and no language; its
 security header (nosniff) and its cache headers are set by tile_response.
+
+It lives in geodata, the app that owns the tiles; rgis/wsgi.py puts it in front of Django.
+Parcel tiles (/tiles/parcels/<layer>/...) do not match its path and go to Django.
 """
 
 import logging
