@@ -89,8 +89,12 @@ def test_an_import_whose_worker_is_killed_completes_once_on_another_worker(
         seconds=180,
         what="the import finished",
     )
+    # The worker marks the job done in its own commit, just after the import's.
+    wait_for(
+        lambda: DBTaskResult.objects.filter(pk=task.pk, status="SUCCESSFUL").exists(),
+        what="the job marked done",
+    )
     task.refresh_from_db()
-    assert task.status == "SUCCESSFUL"
     assert task.worker_ids == [f"leased-{taken_by.worker_id}", f"leased-{other.worker_id}"]
     version = LayerVersion.objects.get(layer=job.layer)  # one version: imported once
     job.refresh_from_db()
@@ -129,8 +133,12 @@ def test_an_import_whose_workers_keep_dying_is_given_up_and_the_planner_told(
         ) % {"job": job.pk}
     assert job.error == told
     assert not LayerVersion.objects.exists()
-    task = DBTaskResult.objects.get(task_path__endswith="import_job_run_task")
-    assert task.status == "FAILED"
+    task = wait_for(
+        lambda: DBTaskResult.objects.filter(
+            task_path__endswith="import_job_run_task", status="FAILED"
+        ).first(),
+        what="the job given up",
+    )
     assert task.worker_ids == ["leased-first"]  # not run again
 
 
