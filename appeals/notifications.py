@@ -22,7 +22,7 @@ def appeal_link(number: str) -> str:
         path = reverse("appeals:detail", args=[number])
     except NoReverseMatch:
         path = f"/appeals/{number}/"
-    return str(getattr(settings, "RGIS_PUBLIC_URL", "")).rstrip("/") + path
+    return str(settings.RGIS_PUBLIC_URL).rstrip("/") + path
 
 
 def appeal_status_mail_send(appeal_id: int) -> bool:
@@ -44,7 +44,7 @@ def appeal_status_mail_send(appeal_id: int) -> bool:
 def follower_link(follower: AppealFollower) -> str:
     """The follower's own page: confirm the address, or stop following."""
     path = reverse("appeals:follower", args=[follower.appeal.number, follower.token])
-    return str(getattr(settings, "RGIS_PUBLIC_URL", "")).rstrip("/") + path
+    return str(settings.RGIS_PUBLIC_URL).rstrip("/") + path
 
 
 def _in_mail_languages(template: str, context: dict) -> tuple[str, str]:

@@ -83,12 +83,12 @@ JOURNAL_PAGE_SIZE = 100
 
 def filing_rate() -> tuple[int, int]:
     """(appeals, seconds) from RGIS_APPEALS_RATE, e.g. "5/10m": five in ten minutes."""
-    return rate_parse(str(getattr(settings, "RGIS_APPEALS_RATE", "5/10m")))
+    return rate_parse(str(settings.RGIS_APPEALS_RATE))
 
 
 def _rate_spend(request: HttpRequest, action: str) -> datetime.datetime | None:
     """Count one filing (or follow) of this client; the moment it may try again if over."""
-    rate = str(getattr(settings, "RGIS_APPEALS_RATE", "5/10m"))
+    rate = str(settings.RGIS_APPEALS_RATE)
     return rate_spend(f"appeals:rate:{action}:{client_id(request)}", rate)
 
 

@@ -14,8 +14,8 @@ from geodata.selectors import (
     version_attribute_keys,
     version_column_choices,
 )
+from rgis.changes import map_data_changed
 from rgis.errors import Refusal, refusal_from
-from rgis.mapshell import home_map_forget
 from staff.roles import capability
 from staff.services import audit_record, audit_snapshot
 
@@ -45,7 +45,7 @@ def district_upsert(
         district.source = source
         district.full_clean()
         district.save()
-        home_map_forget()
+        map_data_changed()
     return district, created
 
 
@@ -74,7 +74,7 @@ def layer_style_set(
             before=before,
             after=audit_snapshot(layer),
         )
-        home_map_forget()
+        map_data_changed()
     return layer
 
 
@@ -201,5 +201,5 @@ def layer_version_publish(
         # since a request in between may have remembered the old one.
         published_layer_memo_clear()
         transaction.on_commit(published_layer_memo_clear)
-        home_map_forget()
+        map_data_changed()
     return version

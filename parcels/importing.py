@@ -31,7 +31,7 @@ from geodata.selectors import GeographyAreaHa
 from parcels.cadastre import cadastral_number_is_valid, cadastral_number_normalise
 from parcels.errors import ParcelImportRefused
 from parcels.models import LandPurpose, Parcel, Settlement
-from rgis.mapshell import home_map_forget
+from rgis.changes import map_data_changed
 from staff.services import audit_record
 
 Actor = AbstractBaseUser | AnonymousUser | None
@@ -584,7 +584,7 @@ def _write(
         if changed:
             fields = [name for name in _UPDATED_FIELDS if name in changed_fields]
             Parcel.objects.bulk_update(changed, [*fields, "updated_at"], batch_size=WRITE_BATCH)
-        home_map_forget()  # the parcels layers' revision changed
+        map_data_changed()  # the parcels layers' revision changed
 
 
 def _preview_row(candidate: _Candidate, parcel: Parcel, action: str) -> dict[str, Any]:

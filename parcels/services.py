@@ -5,7 +5,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from parcels.models import Parcel
-from rgis.mapshell import home_map_forget
+from rgis.changes import map_data_changed
 from staff.services import audit_record, audit_snapshot
 
 
@@ -33,6 +33,6 @@ def parcel_status_set(
             after=audit_snapshot(locked),
             actor_username="" if actor is not None and actor.is_authenticated else reason,
         )
-        home_map_forget()  # the parcels layers' revision changed
+        map_data_changed()  # the parcels layers' revision changed
     parcel.status = locked.status
     return locked

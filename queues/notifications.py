@@ -31,7 +31,7 @@ def lookup_link(number: str) -> str:
         path = reverse("queues:lookup")
     except NoReverseMatch:
         path = LOOKUP_FALLBACK_PATH
-    base = str(getattr(settings, "RGIS_PUBLIC_URL", "")).rstrip("/")
+    base = str(settings.RGIS_PUBLIC_URL).rstrip("/")
     return f"{base}{path}?{urlencode({'number': number})}"
 
 

@@ -56,8 +56,8 @@ from rgis.ratelimit import client_id, rate_count
 DEFAULT_SINCE_DAYS = 30
 # IIN look-ups per client and window; the cache is the default one (per process unless
 # a shared cache is configured, which production should have for this to hold across workers).
-IIN_LOOKUP_LIMIT = getattr(settings, "RGIS_QUEUE_IIN_LOOKUP_LIMIT", 10)
-IIN_LOOKUP_WINDOW_SECONDS = getattr(settings, "RGIS_QUEUE_IIN_LOOKUP_WINDOW", 3600)
+IIN_LOOKUP_LIMIT = settings.RGIS_QUEUE_IIN_LOOKUP_LIMIT
+IIN_LOOKUP_WINDOW_SECONDS = settings.RGIS_QUEUE_IIN_LOOKUP_WINDOW
 PARCEL_COLOUR = "#b45309"
 
 

@@ -18,9 +18,7 @@ KEEP_SECONDS = 24 * 3600
 
 
 def _folder() -> Path:
-    folder = Path(
-        getattr(settings, "RGIS_QUEUE_IMPORT_DIR", Path(settings.VAR_DIR) / "queue-imports")
-    )
+    folder = Path(settings.RGIS_QUEUE_IMPORT_DIR)
     folder.mkdir(parents=True, exist_ok=True)
     return folder
 

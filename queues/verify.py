@@ -69,7 +69,7 @@ def _cache_key(queue: Queue) -> str:
 def _check_and_keep(queue: Queue) -> tuple[ChainReport, datetime.datetime]:
     checked = (queue_chain_check(queue), timezone.now())
     # Kept twice as long as it counts as fresh: a long chain's page shows it meanwhile.
-    cache.set(_cache_key(queue), checked, 2 * getattr(settings, "RGIS_LEDGER_CHECK_SECONDS", 600))
+    cache.set(_cache_key(queue), checked, 2 * settings.RGIS_LEDGER_CHECK_SECONDS)
     return checked
 
 
@@ -93,8 +93,8 @@ def _check_in_background(queue: Queue) -> None:
 
 def ledger_check_cached(queue: Queue) -> CheckedChain:
     """The chain check of a queue as the page shows it (see the module's note)."""
-    seconds = getattr(settings, "RGIS_LEDGER_CHECK_SECONDS", 600)
-    inline_max = getattr(settings, "RGIS_LEDGER_CHECK_INLINE_MAX", 20_000)
+    seconds = settings.RGIS_LEDGER_CHECK_SECONDS
+    inline_max = settings.RGIS_LEDGER_CHECK_INLINE_MAX
     head_sequence, head_hash = ledger_head(queue)
     cached = cache.get(_cache_key(queue))
     fresh = cached is not None and (

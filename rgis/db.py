@@ -105,7 +105,7 @@ def connected_as_owner(alias: str = "default") -> Iterator[bool]:
     URL gives the role, its password, and the host and port (e.g. PostgreSQL itself where
     the app goes through PgBouncer).
     """
-    owner = getattr(settings, "DATABASE_OWNER", None)
+    owner: dict[str, Any] | None = settings.DATABASE_OWNER
     if not owner or alias != "default":
         yield False
         return

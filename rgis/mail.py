@@ -10,16 +10,44 @@ letter by number only: never the address or the text.
 import datetime
 import logging
 import smtplib
+from collections.abc import Callable
+from typing import Any
 
 from django.conf import settings
 from django.core import checks
 from django.core.mail import EmailMessage
 from django.db import transaction
-from django.utils import timezone
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
 
 from rgis.models import OutboundLetter
 
 logger = logging.getLogger(__name__)
+
+# The applicant chose no language when filing: letters carry both state languages.
+MAIL_LANGUAGES = ("kk", "ru")
+
+
+def public_url(path: str) -> str:
+    """An absolute link to a public page, for a letter (RGIS_PUBLIC_URL + path)."""
+    return str(settings.RGIS_PUBLIC_URL).rstrip("/") + path
+
+
+def letter_in_state_languages(
+    *, subject: Callable[[], str], template: str, context: dict[str, Any]
+) -> tuple[str, str]:
+    """(subject, body) in Kazakh, then Russian, each made while its language is active.
+
+    `subject` is called once per language; the template engine calls a callable in the
+    context the same way, so a link given as `lambda: ...` leads the Kazakh part to /kk/
+    pages and the Russian part to /ru/.
+    """
+    subjects, bodies = [], []
+    for language in MAIL_LANGUAGES:
+        with translation.override(language):
+            subjects.append(str(subject()))
+            bodies.append(render_to_string(template, context).strip())
+    return " / ".join(dict.fromkeys(subjects)), "\n\n----------\n\n".join(bodies)
 
 
 def letter_queue(*, to: str, subject: str, body: str) -> OutboundLetter:

@@ -21,6 +21,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from jinja2 import Template
 
+from rgis.changes import map_data_changed_listen
 from rgis.memo import ProcessMemo
 
 # The groups the switcher always shows, in order. Published plans come first, a group
@@ -224,6 +225,11 @@ def home_map_forget() -> None:
     for memo in list(_home_map_memos.values()):
         memo.clear()
         memo.clear_on_commit()
+
+
+# Registered when this module is first imported: a process that never drew the home map
+# has no memo to clear (and a worker need not load folium to start).
+map_data_changed_listen(home_map_forget)
 
 
 def _home_map_build(layers: list[MapLayer]) -> RenderedMap:

@@ -156,7 +156,7 @@ def ledger_pseudonym(iin: str) -> str:
     never rotates: the ledger is append-only and published, its entries can never be
     re-hashed, and "the same person" must stay the same hash from the first entry on.
     """
-    secret = getattr(settings, "RGIS_LEDGER_PSEUDONYM_KEY", "") or settings.RGIS_PERSONAL_DATA_KEY
+    secret = settings.RGIS_LEDGER_PSEUDONYM_KEY or settings.RGIS_PERSONAL_DATA_KEY
     if not secret:
         raise ImproperlyConfigured(
             "RGIS_LEDGER_PSEUDONYM_KEY (or RGIS_PERSONAL_DATA_KEY) is not set."

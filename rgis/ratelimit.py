@@ -34,16 +34,6 @@ RETURNING count
 """
 CULL_SQL = "DELETE FROM rgis_rate_count WHERE expires_at < now()"
 CULL_EVERY_SECONDS = 60.0
-# Proxies whose X-Forwarded-For is believed unless RGIS_TRUSTED_PROXIES says otherwise:
-# loopback and the private ranges (our nginx, Docker's networks, a balancer on the LAN).
-DEFAULT_TRUSTED_PROXIES = (
-    "127.0.0.0/8",
-    "::1/128",
-    "10.0.0.0/8",
-    "172.16.0.0/12",
-    "192.168.0.0/16",
-    "fc00::/7",
-)
 
 _cull = {"last": time.monotonic()}
 _cull_lock = threading.Lock()
@@ -61,7 +51,7 @@ def client_id(request: HttpRequest) -> str:
     if address is None:
         return hashlib.sha256(b"unknown").hexdigest()[:32]
     if address.version == 6:
-        prefix = int(getattr(settings, "RGIS_RATE_IPV6_PREFIX", 64))
+        prefix = int(settings.RGIS_RATE_IPV6_PREFIX)
         bucket = str(ipaddress.ip_network(f"{address}/{prefix}", strict=False))
     else:
         bucket = str(address)
@@ -98,7 +88,7 @@ def _networks(
 
 
 def _trusted(address: Address) -> bool:
-    entries = tuple(getattr(settings, "RGIS_TRUSTED_PROXIES", DEFAULT_TRUSTED_PROXIES))
+    entries = tuple(settings.RGIS_TRUSTED_PROXIES)
     return any(address in network for network in _networks(entries))
 
 

@@ -211,10 +211,21 @@ RGIS_CADASTRE_DISTRICT_CODE = os.environ.get("RGIS_CADASTRE_DISTRICT_CODE", "097
 RGIS_QUEUE_OFFER_DAYS = env_int("RGIS_QUEUE_OFFER_DAYS", 30)
 # Applicants with an e-mail are told once when they come within this many places of the head.
 RGIS_QUEUE_NOTIFY_WITHIN = env_int("RGIS_QUEUE_NOTIFY_WITHIN", 10)
+# Look-ups by IIN one client may make per window (an IIN guessed by trying is a privacy leak).
+RGIS_QUEUE_IIN_LOOKUP_LIMIT = env_int("RGIS_QUEUE_IIN_LOOKUP_LIMIT", 10)
+RGIS_QUEUE_IIN_LOOKUP_WINDOW = env_int("RGIS_QUEUE_IIN_LOOKUP_WINDOW", 3600)
+# Uploaded register files wait here for the second officer's approval.
+RGIS_QUEUE_IMPORT_DIR = Path(os.environ.get("RGIS_QUEUE_IMPORT_DIR", VAR_DIR / "queue-imports"))
+# How often a queue's public ledger is re-verified, and the longest ledger a page view
+# verifies inline (longer ones are verified by a background job).
+RGIS_LEDGER_CHECK_SECONDS = env_int("RGIS_LEDGER_CHECK_SECONDS", 600)
+RGIS_LEDGER_CHECK_INLINE_MAX = env_int("RGIS_LEDGER_CHECK_INLINE_MAX", 20_000)
 
 # Appeals (appeals app): office hours end at this local time; an appeal received later is
 # registered the next working day (АППК art. 64).
 RGIS_APPEALS_OFFICE_CLOSES = os.environ.get("RGIS_APPEALS_OFFICE_CLOSES", "18:30")
+# Appeals one client may file per window ("<count>/<window>", the window in s, m or h).
+RGIS_APPEALS_RATE = os.environ.get("RGIS_APPEALS_RATE", "5/10m")
 # How long a web process trusts its memory of reference data staff rarely change (appeal
 # categories and departments, the work calendar): a change made in the admin shows at once
 # in the process that made it, in the others within this; 0 reads it for every request.
