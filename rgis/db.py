@@ -14,7 +14,7 @@ the web timeout with one SET, once for its lifetime.
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Any
+from typing import Any, cast
 
 from django.conf import settings
 from django.db import connections, transaction
@@ -105,7 +105,8 @@ def connected_as_owner(alias: str = "default") -> Iterator[bool]:
     URL gives the role, its password, and the host and port (e.g. PostgreSQL itself where
     the app goes through PgBouncer).
     """
-    owner: dict[str, Any] | None = settings.DATABASE_OWNER
+    # dj-database-url types it as a TypedDict; _OWNER_KEYS are read from it as a dict.
+    owner = cast(dict[str, Any] | None, settings.DATABASE_OWNER)
     if not owner or alias != "default":
         yield False
         return
