@@ -66,6 +66,13 @@ def sign_in_wait_minutes(request: HttpRequest, username: str) -> int:
     return max(waits, default=0)
 
 
+def sign_in_throttled_wait(request: HttpRequest) -> int:
+    """Minutes this sign-in form post must wait (0: it may try), before any hashing."""
+    if request.method != "POST":
+        return 0
+    return sign_in_wait_minutes(request, request.POST.get("username", "")[:150])
+
+
 def sign_in_refusal_message(minutes: int) -> str:
     """What a throttled person reads, in the active language."""
     return ngettext(

@@ -7,9 +7,8 @@ from django.core.exceptions import PermissionDenied
 from django.db import models, transaction
 from django.http import HttpRequest
 
-from staff.admin_site import password_hash_of
 from staff.models import AuditEntry
-from staff.selectors import audit_state_for
+from staff.selectors import audit_state_for, user_password_hash
 from staff.services import audit_password_changed, audit_record, audit_snapshot
 
 
@@ -110,7 +109,7 @@ class AuditedUserAdmin(AuditedAdminMixin, UserAdmin):
     def user_change_password(self, request: HttpRequest, id: str, form_url: str = "") -> Any:
         """Django's password form for an account, recorded in the audit log."""
         with transaction.atomic():
-            before = password_hash_of(int(id)) if id.isdigit() else None
+            before = user_password_hash(int(id)) if id.isdigit() else None
             response = super().user_change_password(request, id, form_url)
             if request.method == "POST" and before is not None:
                 user = User.objects.get(pk=int(id))

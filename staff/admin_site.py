@@ -5,22 +5,15 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib import admin
-from django.contrib.auth.models import User
 from django.db import transaction
 from django.http import HttpRequest
 from django.shortcuts import render
 from django.template.response import TemplateResponse
+from django_otp.admin import OTPAdminAuthenticationForm
 
-from rgis.security import sign_in_refusal_message
+from rgis.security import sign_in_refusal_message, sign_in_throttled_wait
+from staff.selectors import user_password_hash
 from staff.services import audit_password_changed
-from staff.views import sign_in_throttled_wait
-
-
-def password_hash_of(user_id: int | str | None) -> str | None:
-    """The stored password hash of a user, to tell whether a form changed it."""
-    if user_id is None:
-        return None
-    return User.objects.filter(pk=user_id).values_list("password", flat=True).first()
 
 
 class PortalAdminSite(admin.AdminSite):
@@ -30,8 +23,6 @@ class PortalAdminSite(admin.AdminSite):
     def login_form(self) -> Any:  # type: ignore[override]
         if not settings.RGIS_ADMIN_OTP:
             return None  # Django's AdminAuthenticationForm
-        from django_otp.admin import OTPAdminAuthenticationForm
-
         return OTPAdminAuthenticationForm
 
     @property
@@ -62,8 +53,8 @@ class PortalAdminSite(admin.AdminSite):
     ) -> TemplateResponse:
         """The admin's own "change my password", recorded in the audit log."""
         with transaction.atomic():
-            before = password_hash_of(request.user.pk)
+            before = user_password_hash(request.user.pk)
             response = super().password_change(request, extra_context)
-            if request.method == "POST" and password_hash_of(request.user.pk) != before:
+            if request.method == "POST" and user_password_hash(request.user.pk) != before:
                 audit_password_changed(actor=request.user, user=request.user)  # type: ignore[arg-type]
         return response
