@@ -19,6 +19,8 @@ from staff.services import audit_password_changed
 class PortalAdminSite(admin.AdminSite):
     """Django's admin with the sign-in door throttled like the others (rgis.security)."""
 
+    # Properties over Django's class attributes, read per request so that tests (and a
+    # restart) can switch RGIS_ADMIN_OTP: mypy sees a property replacing an attribute.
     @property
     def login_form(self) -> Any:  # type: ignore[override]
         if not settings.RGIS_ADMIN_OTP:
@@ -26,13 +28,14 @@ class PortalAdminSite(admin.AdminSite):
         return OTPAdminAuthenticationForm
 
     @property
-    def login_template(self) -> str | None:  # type: ignore[override]
+    def login_template(self) -> str | None:  # type: ignore[override]  # as login_form
         return "otp/admin111/login.html" if settings.RGIS_ADMIN_OTP else None
 
     def has_permission(self, request: HttpRequest) -> bool:
         """Active staff; with RGIS_ADMIN_OTP, also verified by a one-time code this session."""
         if not super().has_permission(request):
             return False
+        # OTPMiddleware gives the user is_verified(); the stubs do not know it.
         return not settings.RGIS_ADMIN_OTP or request.user.is_verified()  # type: ignore[union-attr]
 
     def login(self, request: HttpRequest, extra_context: dict[str, Any] | None = None) -> Any:
@@ -56,5 +59,6 @@ class PortalAdminSite(admin.AdminSite):
             before = user_password_hash(request.user.pk)
             response = super().password_change(request, extra_context)
             if request.method == "POST" and user_password_hash(request.user.pk) != before:
+                # The admin lets in signed-in staff only: request.user is a User here.
                 audit_password_changed(actor=request.user, user=request.user)  # type: ignore[arg-type]
         return response
