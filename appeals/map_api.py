@@ -28,7 +28,7 @@ from appeals.models import Appeal, Category
 from appeals.nearby import NEARBY_METRES, appeals_nearby
 from appeals.places import place_search
 from rgis.api import ApiError, api_view
-from rgis.mapshell import LegendEntry, MapLayer, register_layer
+from rgis.maps.layers import LegendEntry, MapLayer, register_layer
 
 STATUS_COLOURS: dict[str, str] = {
     Appeal.Status.REGISTERED: "#1d4ed8",

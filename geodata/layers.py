@@ -12,7 +12,7 @@ from geodata.selectors import (
     published_layers,
 )
 from geodata.tiles import tile_url_template
-from rgis.mapshell import (
+from rgis.maps.layers import (
     LegendEntry,
     MapLayer,
     VectorTileLayer,

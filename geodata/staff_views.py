@@ -30,7 +30,7 @@ from geodata.services import (
     plan_get_or_create,
 )
 from rgis.errors import Refusal
-from rgis.mapshell import features_map_render
+from rgis.maps.render import features_map_render
 from staff.roles import capability
 
 MANAGE_PLANS = capability("manage_plans")

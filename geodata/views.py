@@ -23,7 +23,7 @@ from geodata.selectors import (
     version_features_geojson,
     version_get,
 )
-from rgis.mapshell import RenderedMap, features_map_render
+from rgis.maps.render import RenderedMap, features_map_render
 
 # Names of file formats are the same in every language.
 FORMAT_LABELS = {

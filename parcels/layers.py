@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from parcels.models import Parcel
 from parcels.selectors import RECENT_ALLOCATION_DAYS, parcels_revision
 from parcels.tiles import MAX_ZOOM, MIN_ZOOM, layer_public_id, status_property, tile_url_template
-from rgis.mapshell import LegendEntry, MapLayer, VectorTileLayer, register_layer
+from rgis.maps.layers import LegendEntry, MapLayer, VectorTileLayer, register_layer
 
 STATUS_COLOURS: dict[str, str] = {
     Parcel.Status.FREE: "#2e7d32",

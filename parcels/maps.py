@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from parcels.layers import STATUS_COLOURS
 from parcels.models import Parcel, Settlement
 from parcels.selectors import MAP_FEATURE_LIMIT, parcels_being_allocated
-from rgis.mapshell import RenderedMap, features_map_render
+from rgis.maps.render import RenderedMap, features_map_render
 
 CACHE_SECONDS = 24 * 3600
 

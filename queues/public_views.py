@@ -49,7 +49,7 @@ from queues.public_selectors import (
 )
 from queues.public_texts import change_parts, pace_text, wait_text
 from queues.selectors import applications_ahead
-from rgis.mapshell import RenderedMap, features_map_render
+from rgis.maps.render import RenderedMap, features_map_render
 from rgis.personal import InvalidIIN, iin_validate
 from rgis.ratelimit import client_id, rate_count
 

@@ -10,6 +10,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import connections
+from django.db.models import Model
 
 # Always read from the primary: sessions and accounts (a visitor who just signed in must
 # not look signed out because a replica lags), the audit log, and the job queue, whose
@@ -25,18 +26,18 @@ def replica_aliases() -> list[str]:
 
 
 class ReplicaRouter:
-    def db_for_read(self, model: type, **hints: Any) -> str:
+    def db_for_read(self, model: type[Model], **hints: Any) -> str:
         replicas = replica_aliases()
         # Inside a transaction on the primary, read from it: a replica may lag behind.
         if (
             not replicas
-            or model._meta.app_label in PRIMARY_ONLY_APPS  # type: ignore[attr-defined]
+            or model._meta.app_label in PRIMARY_ONLY_APPS
             or connections["default"].in_atomic_block
         ):
             return "default"
         return random.choice(replicas)  # noqa: S311 (load spreading, not security)
 
-    def db_for_write(self, model: type, **hints: Any) -> str:
+    def db_for_write(self, model: type[Model], **hints: Any) -> str:
         return "default"
 
     def allow_relation(self, obj1: Any, obj2: Any, **hints: Any) -> bool:

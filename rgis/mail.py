@@ -1,28 +1,26 @@
 """The outbox: every e-mail the portal sends is a row first, then a job that sends it.
 
 `letter_queue` is called inside the transaction of the change the letter tells about, so
-the letter exists exactly when the change does. A job sends it; a failed try is tried
-again later (RGIS_MAIL_RETRY_SECONDS doubling each time), and after RGIS_MAIL_MAX_ATTEMPTS
-tries the letter is failed and listed for staff, who can send it again. Logs name the
-letter by number only: never the address or the text.
+the letter exists exactly when the change does. A job (rgis.tasks) sends it, one try at a
+time (rgis.mail_sending); after RGIS_MAIL_MAX_ATTEMPTS tries the letter is failed and
+listed for staff, who can send it again (`letter_retry`). Logs name the letter by number
+only: never the address or the text.
 """
 
 import datetime
-import logging
-import smtplib
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
 
+from django.apps import AppConfig
 from django.conf import settings
 from django.core import checks
-from django.core.mail import EmailMessage
 from django.db import transaction
+from django.db.models import QuerySet
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
 from rgis.models import OutboundLetter
-
-logger = logging.getLogger(__name__)
+from rgis.tasks import letter_send_enqueue
 
 # The applicant chose no language when filing: letters carry both state languages.
 MAIL_LANGUAGES = ("kk", "ru")
@@ -53,89 +51,8 @@ def letter_in_state_languages(
 def letter_queue(*, to: str, subject: str, body: str) -> OutboundLetter:
     """Put one letter in the outbox; it is sent once the surrounding transaction commits."""
     letter = OutboundLetter.objects.create(recipient=to, subject=subject[:998], body=body)
-    _send_job_enqueue(letter)
+    letter_send_enqueue(letter.pk)
     return letter
-
-
-def _send_job_enqueue(letter: OutboundLetter, *, run_after: datetime.datetime | None = None):
-    # Enqueued at once, not on commit: the database backend writes the job's row in this
-    # same transaction, so the letter and its job are committed (or rolled back) together.
-    from rgis.tasks import letter_send_task
-
-    task = letter_send_task if run_after is None else letter_send_task.using(run_after=run_after)
-    task.enqueue(letter.pk)
-
-
-def letter_retry_delay(attempts: int) -> datetime.timedelta:
-    """How long to wait after the `attempts`-th failed try: the base delay, doubling."""
-    return datetime.timedelta(seconds=settings.RGIS_MAIL_RETRY_SECONDS * 2 ** (attempts - 1))
-
-
-def letter_send(*, letter_id: int) -> bool:
-    """One try at sending a letter that is due (in the worker); True when it went out."""
-    now = timezone.now()
-    with transaction.atomic():
-        # Locked while it is sent: two jobs for one letter never send it twice.
-        letter = (
-            OutboundLetter.objects.select_for_update(skip_locked=True)
-            .filter(pk=letter_id, status=OutboundLetter.Status.PENDING, next_try_at__lte=now)
-            .first()
-        )
-        if letter is None:
-            return False  # sent, failed for good, or not due (an older job's turn passed)
-        letter.attempts += 1
-        try:
-            EmailMessage(subject=letter.subject, body=letter.body, to=[letter.recipient]).send()
-        except Exception as error:  # noqa: BLE001 - any failure is one failed try, kept
-            _failed_try(letter, error)
-            return False
-        letter.status = OutboundLetter.Status.SENT
-        letter.sent_at = timezone.now()
-        letter.last_error = ""
-        letter.save(update_fields=["status", "attempts", "sent_at", "last_error"])
-    return True
-
-
-def _failed_try(letter: OutboundLetter, error: Exception) -> None:
-    letter.last_error = mail_error_describe(error)
-    maximum = settings.RGIS_MAIL_MAX_ATTEMPTS
-    if letter.attempts >= maximum:
-        letter.status = OutboundLetter.Status.FAILED
-        logger.warning(
-            "Letter %s not sent after %s tries, left for staff: %s",
-            letter.pk,
-            letter.attempts,
-            letter.last_error,
-        )
-    else:
-        letter.next_try_at = timezone.now() + letter_retry_delay(letter.attempts)
-        _send_job_enqueue(letter, run_after=letter.next_try_at)
-        logger.warning(
-            "Letter %s not sent (try %s of %s), next try at %s: %s",
-            letter.pk,
-            letter.attempts,
-            maximum,
-            letter.next_try_at.isoformat(timespec="seconds"),
-            letter.last_error,
-        )
-    letter.save(update_fields=["status", "attempts", "next_try_at", "last_error"])
-
-
-def mail_error_describe(error: Exception) -> str:
-    """What went wrong, for staff and logs, without the mail server's words.
-
-    A server's reply often repeats the address ("550 <someone@...> unknown"), so only the
-    kind of error and its reply code or errno are kept.
-    """
-    described = type(error).__name__
-    if isinstance(error, smtplib.SMTPResponseException):
-        described += f" {error.smtp_code}"
-    elif isinstance(error, smtplib.SMTPRecipientsRefused):
-        codes = sorted({str(code) for code, _reply in error.recipients.values()})
-        described += " " + ",".join(codes)
-    elif isinstance(error, OSError) and error.errno:
-        described += f" [errno {error.errno}]"
-    return described[:300]
 
 
 def letter_retry(*, letter: OutboundLetter) -> OutboundLetter:
@@ -148,7 +65,7 @@ def letter_retry(*, letter: OutboundLetter) -> OutboundLetter:
         letter.attempts = 0
         letter.next_try_at = timezone.now()
         letter.save(update_fields=["status", "attempts", "next_try_at"])
-        _send_job_enqueue(letter)
+        letter_send_enqueue(letter.pk)
     return letter
 
 
@@ -160,19 +77,17 @@ def letters_stalled_resume(*, overdue: datetime.timedelta) -> int:
     a letter that still has one sends nothing twice: `letter_send` locks the row and sends
     only a pending letter that is due.
     """
-    from rgis.tasks import letter_send_task
-
     stalled = OutboundLetter.objects.filter(
         status=OutboundLetter.Status.PENDING, next_try_at__lt=timezone.now() - overdue
     ).values_list("pk", flat=True)
     resumed = 0
     for letter_id in stalled.iterator():
-        letter_send_task.enqueue(letter_id)
+        letter_send_enqueue(letter_id)
         resumed += 1
     return resumed
 
 
-def letters_undelivered():
+def letters_undelivered() -> QuerySet[OutboundLetter]:
     """The letters staff should see: failed for good, newest first."""
     return OutboundLetter.objects.filter(status=OutboundLetter.Status.FAILED).order_by(
         "-next_try_at", "-pk"
@@ -186,7 +101,9 @@ def recipient_masked(address: str) -> str:
 
 
 @checks.register(checks.Tags.compatibility)
-def mail_configured_check(app_configs=None, **kwargs) -> list[checks.CheckMessage]:
+def mail_configured_check(
+    app_configs: Sequence[AppConfig] | None = None, **kwargs: Any
+) -> list[checks.CheckMessage]:
     """Production without EMAIL_URL: say so at every start (letters wait in the outbox)."""
     if settings.DEBUG or settings.EMAIL_URL or _backend_is_not_smtp():
         return []

@@ -17,6 +17,7 @@ import base64
 import datetime
 import hashlib
 import hmac
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -121,9 +122,17 @@ def _digest_keys(secrets: tuple[str, ...]) -> tuple[bytes, ...]:
     return tuple(_derived(secret, _DIGEST_PURPOSE) for secret in secrets)
 
 
-def _secrets(name: str) -> tuple[str, ...]:
+def _lookup_secrets() -> tuple[str, ...]:
+    return _secrets(settings.RGIS_PERSONAL_LOOKUP_KEYS, "RGIS_PERSONAL_LOOKUP_KEYS")
+
+
+def _encryption_secrets() -> tuple[str, ...]:
+    return _secrets(settings.RGIS_PERSONAL_ENCRYPTION_KEYS, "RGIS_PERSONAL_ENCRYPTION_KEYS")
+
+
+def _secrets(keys: Sequence[str] | None, name: str) -> tuple[str, ...]:
     """A key list from the settings; the single RGIS_PERSONAL_DATA_KEY where it is empty."""
-    secrets = tuple(getattr(settings, name, ()) or ())
+    secrets = tuple(keys or ())
     if not secrets and settings.RGIS_PERSONAL_DATA_KEY:
         secrets = (settings.RGIS_PERSONAL_DATA_KEY,)
     if not secrets:
@@ -137,7 +146,7 @@ def _hmac_hex(key: bytes, iin: str) -> str:
 
 def iin_digest(iin: str) -> str:
     """The look-up hash of a valid IIN under the newest look-up key (64 hex characters)."""
-    return _hmac_hex(_digest_keys(_secrets("RGIS_PERSONAL_LOOKUP_KEYS"))[0], iin)
+    return _hmac_hex(_digest_keys(_lookup_secrets())[0], iin)
 
 
 def iin_digests(iin: str) -> list[str]:
@@ -146,7 +155,7 @@ def iin_digests(iin: str) -> list[str]:
     Look-ups ask for any of them: until `personal_data_rotate` has re-hashed every row,
     some rows still carry a hash under an older key.
     """
-    return [_hmac_hex(key, iin) for key in _digest_keys(_secrets("RGIS_PERSONAL_LOOKUP_KEYS"))]
+    return [_hmac_hex(key, iin) for key in _digest_keys(_lookup_secrets())]
 
 
 def ledger_pseudonym(iin: str) -> str:
@@ -166,13 +175,13 @@ def ledger_pseudonym(iin: str) -> str:
 
 def personal_encrypt(text: str) -> str:
     """Text encrypted with the newest personal-data key (Fernet: AES-128-CBC and HMAC)."""
-    _all, newest = _fernets(_secrets("RGIS_PERSONAL_ENCRYPTION_KEYS"))
+    _all, newest = _fernets(_encryption_secrets())
     return newest.encrypt(text.encode()).decode()
 
 
 def personal_decrypt_or_fail(token: str) -> str:
     """The text personal_encrypt made, read with any configured key; raises InvalidToken."""
-    every, _newest = _fernets(_secrets("RGIS_PERSONAL_ENCRYPTION_KEYS"))
+    every, _newest = _fernets(_encryption_secrets())
     return every.decrypt(token.encode()).decode()
 
 
@@ -186,7 +195,7 @@ def personal_decrypt(token: str) -> str:
 
 def personal_reencrypted(token: str) -> str | None:
     """The token encrypted anew with the newest key, or None if it already is."""
-    every, newest = _fernets(_secrets("RGIS_PERSONAL_ENCRYPTION_KEYS"))
+    every, newest = _fernets(_encryption_secrets())
     try:
         newest.decrypt(token.encode())
         return None

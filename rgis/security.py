@@ -66,6 +66,13 @@ def sign_in_wait_minutes(request: HttpRequest, username: str) -> int:
     return max(waits, default=0)
 
 
+def sign_in_throttled_wait(request: HttpRequest) -> int:
+    """Minutes this sign-in form post must wait (0: it may try), before any hashing."""
+    if request.method != "POST":
+        return 0
+    return sign_in_wait_minutes(request, request.POST.get("username", "")[:150])
+
+
 def sign_in_refusal_message(minutes: int) -> str:
     """What a throttled person reads, in the active language."""
     return ngettext(
@@ -173,6 +180,7 @@ class SecurityHeadersMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponseBase:
         # Templates write nonce="{{ request.csp_nonce }}" on their inline scripts and styles.
+        # An attribute of our own on the request: HttpRequest does not declare it.
         request.csp_nonce = secrets.token_urlsafe(18)  # type: ignore[attr-defined]
         signed_in = self._signed_in(request)
         if signed_in:
@@ -182,7 +190,7 @@ class SecurityHeadersMiddleware:
         debug_page = settings.DEBUG and response.status_code >= 400
         if _is_html(response) and "Content-Security-Policy" not in response and not debug_page:
             response["Content-Security-Policy"] = content_security_policy(
-                request.csp_nonce  # type: ignore[attr-defined]
+                request.csp_nonce  # type: ignore[attr-defined]  # set above
             )
         if signed_in or self._is_staff_area(request):
             # Staff pages show IINs and names: no browser or proxy may keep a copy.

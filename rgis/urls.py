@@ -2,13 +2,14 @@ from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.urls import include, path
 
+import staff.urls
 from geodata.lookup_api import whats_here_api
 from queues.position_api import application_position_api
 from rgis import views
 
 urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
-    path("api/staff/", include("staff.api_urls")),
+    path("api/staff/", include((staff.urls.api_patterns, "staff-api"))),
     path("api/imports/", include("geodata.api_urls")),
     path("api/whats-here", whats_here_api, name="whats_here"),
     path(
@@ -36,7 +37,7 @@ urlpatterns += i18n_patterns(
     path("staff/parcels/", include("parcels.staff_urls")),
     path("staff/queues/", include("queues.staff_urls")),
     path("staff/appeals/", include("appeals.staff_urls")),
-    path("staff/", include("staff.urls")),
+    path("staff/", include((staff.urls.staff_patterns, "staff"))),
     path("admin/", admin.site.urls),
     prefix_default_language=True,
 )

@@ -3,7 +3,7 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
-from rgis.mapshell import home_map_render
+from rgis.maps.home import home_map_render
 from rgis.search import search_sections
 
 

@@ -7,9 +7,8 @@ from django.core.exceptions import PermissionDenied
 from django.db import models, transaction
 from django.http import HttpRequest
 
-from staff.admin_site import password_hash_of
 from staff.models import AuditEntry
-from staff.selectors import audit_state_for
+from staff.selectors import audit_state_for, user_password_hash
 from staff.services import audit_password_changed, audit_record, audit_snapshot
 
 
@@ -21,12 +20,14 @@ class AuditedAdminMixin:
         if change and obj.pk is not None:
             stored = type(obj)._default_manager.filter(pk=obj.pk).first()
             before = audit_snapshot(stored) if stored else None
+        # Kept on the request for save_related, which writes the entry (after the m2m).
         request._audit_before = before  # type: ignore[attr-defined]
+        # A mixin: mypy does not know the ModelAdmin that comes after it in the MRO.
         super().save_model(request, obj, form, change)  # type: ignore[misc]
 
     def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:
         # Many-to-many fields (a user's groups) are saved here, after save_model.
-        super().save_related(request, form, formsets, change)  # type: ignore[misc]
+        super().save_related(request, form, formsets, change)  # type: ignore[misc]  # mixin
         instance = form.instance
         audit_record(
             actor=request.user,
@@ -41,7 +42,7 @@ class AuditedAdminMixin:
             audit_record(
                 actor=request.user, action="delete", instance=obj, before=audit_snapshot(obj)
             )
-            super().delete_model(request, obj)  # type: ignore[misc]
+            super().delete_model(request, obj)  # type: ignore[misc]  # mixin
 
     def delete_queryset(self, request: HttpRequest, queryset: models.QuerySet) -> None:
         with transaction.atomic():
@@ -49,7 +50,7 @@ class AuditedAdminMixin:
                 audit_record(
                     actor=request.user, action="delete", instance=obj, before=audit_snapshot(obj)
                 )
-            super().delete_queryset(request, queryset)  # type: ignore[misc]
+            super().delete_queryset(request, queryset)  # type: ignore[misc]  # mixin
 
 
 def _outranks(editor: Any, user: User) -> bool:
@@ -110,11 +111,12 @@ class AuditedUserAdmin(AuditedAdminMixin, UserAdmin):
     def user_change_password(self, request: HttpRequest, id: str, form_url: str = "") -> Any:
         """Django's password form for an account, recorded in the audit log."""
         with transaction.atomic():
-            before = password_hash_of(int(id)) if id.isdigit() else None
+            before = user_password_hash(int(id)) if id.isdigit() else None
             response = super().user_change_password(request, id, form_url)
             if request.method == "POST" and before is not None:
                 user = User.objects.get(pk=int(id))
                 if user.password != before:
+                    # The admin lets in signed-in staff only: request.user is a User here.
                     audit_password_changed(actor=request.user, user=user)  # type: ignore[arg-type]
         return response
 

@@ -5,43 +5,37 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib import admin
-from django.contrib.auth.models import User
 from django.db import transaction
 from django.http import HttpRequest
 from django.shortcuts import render
 from django.template.response import TemplateResponse
+from django_otp.admin import OTPAdminAuthenticationForm
 
-from rgis.security import sign_in_refusal_message
+from rgis.security import sign_in_refusal_message, sign_in_throttled_wait
+from staff.selectors import user_password_hash
 from staff.services import audit_password_changed
-from staff.views import sign_in_throttled_wait
-
-
-def password_hash_of(user_id: int | str | None) -> str | None:
-    """The stored password hash of a user, to tell whether a form changed it."""
-    if user_id is None:
-        return None
-    return User.objects.filter(pk=user_id).values_list("password", flat=True).first()
 
 
 class PortalAdminSite(admin.AdminSite):
     """Django's admin with the sign-in door throttled like the others (rgis.security)."""
 
+    # Properties over Django's class attributes, read per request so that tests (and a
+    # restart) can switch RGIS_ADMIN_OTP: mypy sees a property replacing an attribute.
     @property
     def login_form(self) -> Any:  # type: ignore[override]
         if not settings.RGIS_ADMIN_OTP:
             return None  # Django's AdminAuthenticationForm
-        from django_otp.admin import OTPAdminAuthenticationForm
-
         return OTPAdminAuthenticationForm
 
     @property
-    def login_template(self) -> str | None:  # type: ignore[override]
+    def login_template(self) -> str | None:  # type: ignore[override]  # as login_form
         return "otp/admin111/login.html" if settings.RGIS_ADMIN_OTP else None
 
     def has_permission(self, request: HttpRequest) -> bool:
         """Active staff; with RGIS_ADMIN_OTP, also verified by a one-time code this session."""
         if not super().has_permission(request):
             return False
+        # OTPMiddleware gives the user is_verified(); the stubs do not know it.
         return not settings.RGIS_ADMIN_OTP or request.user.is_verified()  # type: ignore[union-attr]
 
     def login(self, request: HttpRequest, extra_context: dict[str, Any] | None = None) -> Any:
@@ -62,8 +56,9 @@ class PortalAdminSite(admin.AdminSite):
     ) -> TemplateResponse:
         """The admin's own "change my password", recorded in the audit log."""
         with transaction.atomic():
-            before = password_hash_of(request.user.pk)
+            before = user_password_hash(request.user.pk)
             response = super().password_change(request, extra_context)
-            if request.method == "POST" and password_hash_of(request.user.pk) != before:
+            if request.method == "POST" and user_password_hash(request.user.pk) != before:
+                # The admin lets in signed-in staff only: request.user is a User here.
                 audit_password_changed(actor=request.user, user=request.user)  # type: ignore[arg-type]
         return response

@@ -1,9 +1,8 @@
 """Sign-ins and sign-outs of staff go to the audit log (Django's auth signals).
 
-Failed sign-ins are counted, not recorded one by one: a flood of bogus attempts must not
-grow the append-only log without end. One entry `sign_in_throttled` is written when a
-user name or a client address reaches its limit (rgis.security), after which every door
-refuses it without checking passwords until the window ends.
+Django's auth signals are the one place every sign-in door (staff pages, admin, API Basic
+auth) passes through, so the receivers stay here and thin: failed sign-ins are counted
+(and a limit reached audited) by staff.services.sign_in_failure_record.
 """
 
 from typing import Any
@@ -11,9 +10,8 @@ from typing import Any
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
 from django.dispatch import receiver
 
-from rgis.ratelimit import client_id
-from rgis.security import sign_in_failure_count, staff_session_renew
-from staff.services import audit_record
+from rgis.security import staff_session_renew
+from staff.services import audit_record, sign_in_failure_record
 
 
 @receiver(user_logged_in)
@@ -31,17 +29,7 @@ def _record_logout(sender: Any, request: Any, user: Any, **kwargs: Any) -> None:
 
 @receiver(user_login_failed)
 def _count_login_failure(
-    sender: Any, credentials: dict, request: Any = None, **kwargs: Any
+    sender: Any, credentials: dict[str, Any], request: Any = None, **kwargs: Any
 ) -> None:
     # Django has already replaced the password in `credentials` by asterisks.
-    username = str(credentials.get("username", ""))
-    for which, count in sign_in_failure_count(request, username):
-        after: dict[str, Any] = {"throttled": which, "failures": count}
-        if which == "address":
-            after["client"] = client_id(request)  # hashed: the address itself is not kept
-        audit_record(
-            actor=None,
-            action="sign_in_throttled",
-            actor_username=username[:150] if which == "user" else "",
-            after=after,
-        )
+    sign_in_failure_record(request=request, username=str(credentials.get("username", "")))

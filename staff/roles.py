@@ -2,6 +2,10 @@
 
 from typing import Any, Final
 
+from django.utils.translation import gettext
+
+from staff.models import Capability
+
 CAPABILITY_APP: Final = "staff"
 
 ROLE_CAPABILITIES: Final[dict[str, tuple[str, ...]]] = {
@@ -32,8 +36,6 @@ def capability(codename: str) -> str:
 
 def role_titles() -> dict[str, str]:
     """Role names as people read them, in the active language."""
-    from django.utils.translation import gettext
-
     return {
         "planner": gettext("Planner"),
         "plan_publisher": gettext("Plan publisher (chief architect)"),
@@ -46,8 +48,6 @@ def role_titles() -> dict[str, str]:
 
 def capability_titles() -> dict[str, str]:
     """Capability descriptions in the active language, from the permission definitions."""
-    from staff.models import Capability
-
     return {code: str(title) for code, title in Capability._meta.permissions}
 
 

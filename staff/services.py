@@ -1,4 +1,4 @@
-"""Every write of the staff app: the audit log."""
+"""Every write of the staff app: the audit log, second factors, letters sent again."""
 
 import json
 from typing import Any
@@ -6,7 +6,13 @@ from typing import Any
 from django.contrib.auth.models import AnonymousUser, User
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models, transaction
+from django.http import HttpRequest
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from rgis.mail import letter_retry
+from rgis.models import OutboundLetter
+from rgis.ratelimit import client_id
+from rgis.security import sign_in_failure_count
 from staff.models import AuditEntry
 
 # Never copied into the audit log, whatever model they sit on.
@@ -95,12 +101,6 @@ def audit_record(
     return entry
 
 
-def audit_changed_fields(before: dict[str, Any] | None, after: dict[str, Any] | None) -> list[str]:
-    """Names of the fields whose value differs between two snapshots."""
-    before, after = before or {}, after or {}
-    return sorted(key for key in before.keys() | after.keys() if before.get(key) != after.get(key))
-
-
 def audit_password_changed(*, actor: User, user: User) -> AuditEntry:
     """Record that `actor` changed `user`'s password (that it changed, never the value)."""
     return audit_record(
@@ -108,10 +108,30 @@ def audit_password_changed(*, actor: User, user: User) -> AuditEntry:
     )
 
 
-def staff_totp_device_add(*, user: User, name: str) -> str:
-    """A confirmed TOTP device for `user` (audited); the otpauth:// address to enrol it."""
-    from django_otp.plugins.otp_totp.models import TOTPDevice
+def sign_in_failure_record(*, request: HttpRequest | None, username: str) -> None:
+    """Count one failed sign-in; audit a user name or an address reaching its limit.
 
+    Failures are counted, not recorded one by one: a flood of bogus attempts must not grow
+    the append-only log without end. One entry `sign_in_throttled` is written when a count
+    reaches its limit (rgis.security), after which every door refuses without checking
+    passwords until the window ends.
+    """
+    for which, count in sign_in_failure_count(request, username):
+        after: dict[str, Any] = {"throttled": which, "failures": count}
+        if which == "address" and request is not None:  # counted only with a request
+            after["client"] = client_id(request)  # hashed: the address itself is not kept
+        audit_record(
+            actor=None,
+            action="sign_in_throttled",
+            actor_username=username[:150] if which == "user" else "",
+            after=after,
+        )
+
+
+def staff_totp_device_add(*, username: str, name: str) -> str:
+    """A confirmed TOTP device for the user named `username` (audited); the otpauth://
+    address to enrol it. User.DoesNotExist when nobody has that name."""
+    user = User.objects.get(username=username)
     with transaction.atomic():
         device = TOTPDevice.objects.create(user=user, name=name[:64], confirmed=True)
         audit_record(
@@ -122,3 +142,22 @@ def staff_totp_device_add(*, user: User, name: str) -> str:
             after={"device": device.name},
         )
     return device.config_url
+
+
+def outbox_letter_retry(*, actor: User | AnonymousUser | None, letter_id: int) -> OutboundLetter:
+    """Send an undelivered letter again (rgis.mail.letter_retry), written to the audit log.
+
+    OutboundLetter.DoesNotExist when there is no such letter.
+    """
+    letter = OutboundLetter.objects.get(pk=letter_id)
+    with transaction.atomic():
+        before = {"status": letter.status, "attempts": letter.attempts}
+        letter = letter_retry(letter=letter)
+        audit_record(
+            actor=actor,
+            action="mail.letter_retry",
+            instance=letter,
+            before=before,
+            after={"status": letter.status, "attempts": letter.attempts},
+        )
+    return letter

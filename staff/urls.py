@@ -1,14 +1,21 @@
+"""The staff app's doors: its pages under /<language>/staff/ and its JSON API under
+/api/staff/. rgis/urls.py mounts each list with its namespace ("staff", "staff-api")."""
+
 from django.contrib.auth import views as auth_views
-from django.urls import path
+from django.urls import URLPattern, path
 
-from staff import outbox_views, views
+from staff.views import api, staff
 
-app_name = "staff"
-urlpatterns = [
-    path("", views.staff_home, name="home"),
-    path("login/", views.StaffLoginView.as_view(), name="login"),
+staff_patterns: list[URLPattern] = [
+    path("", staff.staff_home, name="home"),
+    path("login/", staff.StaffLoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
-    path("audit/", views.audit_log, name="audit"),
-    path("outbox/", outbox_views.outbox, name="outbox"),
-    path("outbox/<int:letter_id>/retry/", outbox_views.outbox_letter_retry, name="outbox_retry"),
+    path("audit/", staff.audit_log, name="audit"),
+    path("outbox/", staff.outbox, name="outbox"),
+    path("outbox/<int:letter_id>/retry/", staff.outbox_retry, name="outbox_retry"),
+]
+
+api_patterns: list[URLPattern] = [
+    path("me", api.me, name="me"),
+    path("audit", api.audit, name="audit"),
 ]

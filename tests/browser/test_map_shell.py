@@ -5,7 +5,7 @@ from django.utils import translation
 from playwright.sync_api import expect
 
 from geodata.demo import demo_districts_load
-from rgis.mapshell import LAYER_GROUPS
+from rgis.maps.layers import LAYER_GROUPS
 
 pytestmark = [
     pytest.mark.browser,

@@ -20,8 +20,7 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         try:
-            user = User.objects.get(username=options["username"])
+            config_url = staff_totp_device_add(username=options["username"], name=options["name"])
         except User.DoesNotExist:
             raise CommandError(f"No user named {options['username']!r}.") from None
-        config_url = staff_totp_device_add(user=user, name=options["name"])
         self.stdout.write(config_url)

@@ -1,3 +1,5 @@
+"""The staff app's JSON API (/api/staff/): who is signed in, and the audit log."""
+
 from typing import Any
 
 from django.core.paginator import Paginator
