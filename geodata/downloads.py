@@ -17,7 +17,6 @@ import warnings
 import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass
-from functools import lru_cache
 from pathlib import Path
 from typing import IO
 
@@ -28,13 +27,11 @@ import pyogrio
 import shapely
 from django.conf import settings
 from django.core.cache import cache
-from django.core.exceptions import ImproperlyConfigured
 from django.db import connections, router
 from django.utils.translation import gettext as _
 from pyproj import CRS, Transformer
-from pyproj.crs import CoordinateOperation
-from pyproj.transformer import TransformerGroup
 
+from geodata.crs import crosses_pulkovo_datum, geometries_reproject, srid_transformer
 from geodata.models import Feature, LayerVersion
 from rgis.errors import Refusal
 
@@ -115,54 +112,6 @@ def download_srid(requested: str | None, file_format: str) -> int:
             % {"srid": srid}
         )
     return srid
-
-
-@lru_cache(maxsize=4)
-def _operation_name(code: str) -> str:
-    authority, _colon, number = code.partition(":")
-    return CoordinateOperation.from_authority(authority, number).name
-
-
-def _on_pulkovo(crs: CRS) -> bool:
-    geodetic = crs.geodetic_crs
-    datum = geodetic.datum if geodetic is not None else None
-    return datum is not None and datum.name == "Pulkovo 1942"
-
-
-@lru_cache(maxsize=16)
-def output_transformer(source_srid: int, target_srid: int) -> Transformer | None:
-    """Storage CRS to the asked one (None if the same), Pulkovo 1942 through EPSG:1291.
-
-    geodata.importing.crs.crs_transformer picks the Kazakhstan operation only for a
-    Pulkovo *source*; towards Pulkovo PROJ would choose another one (around Taraz about
-    5 m away). Here either direction uses RGIS_PULKOVO_TO_WGS84_OPERATION, or its inverse.
-    """
-    if source_srid == target_srid:
-        return None
-    source, target = CRS.from_epsg(source_srid), CRS.from_epsg(target_srid)
-    if _on_pulkovo(source) == _on_pulkovo(target):
-        return Transformer.from_crs(source, target, always_xy=True)
-    wanted = _operation_name(settings.RGIS_PULKOVO_TO_WGS84_OPERATION)
-    steps = {wanted, f"Inverse of {wanted}"}
-    for candidate in TransformerGroup(source, target, always_xy=True).transformers:
-        if steps & {step.name for step in candidate.operations or ()}:
-            return candidate
-    # Coordinates metres off in an official download are worse than no download.
-    raise ImproperlyConfigured(
-        f"No transformation from EPSG:{source_srid} to EPSG:{target_srid} goes through "
-        f"{settings.RGIS_PULKOVO_TO_WGS84_OPERATION} ({wanted})."
-    )
-
-
-def _reproject(geoms: np.ndarray, transformer: Transformer | None) -> np.ndarray:
-    if transformer is None:
-        return geoms
-
-    def move(coords: np.ndarray) -> np.ndarray:
-        x, y = transformer.transform(coords[:, 0], coords[:, 1])
-        return np.column_stack([x, y])
-
-    return shapely.transform(geoms, move)
 
 
 # What the version holds
@@ -294,7 +243,9 @@ def _feature_batches(
             fids, geometries, *by_column = zip(*rows, strict=True)
             # Binary WKB: GEOS reads hex several times slower than psycopg2 decodes it.
             wkb = np.array([None if g is None else bytes(g) for g in geometries], dtype=object)
-            yield FeatureBatch(fids, by_column, _reproject(shapely.from_wkb(wkb), transformer))
+            yield FeatureBatch(
+                fids, by_column, geometries_reproject(shapely.from_wkb(wkb), transformer)
+            )
             yielded = True
     if not yielded:
         empty = np.array([], dtype=object)
@@ -316,7 +267,7 @@ def _frames(
     version: LayerVersion, srid: int, columns: list[AttributeColumn], names: list[str]
 ) -> Iterator[gpd.GeoDataFrame]:
     """The features as GeoDataFrames in `srid`, each column under the name in `names`."""
-    transformer = output_transformer(settings.RGIS_STORAGE_SRID, srid)
+    transformer = srid_transformer(settings.RGIS_STORAGE_SRID, srid)
     for batch in _feature_batches(version, columns, transformer):
         data = {
             name: _column_values(values, column.kind)
@@ -435,7 +386,7 @@ def _shapefile_readme(
         _("Text encoding of the attribute table (.dbf): UTF-8, as the .cpg file says."),
     ]
     storage = CRS.from_epsg(settings.RGIS_STORAGE_SRID)
-    if _on_pulkovo(storage) != _on_pulkovo(CRS.from_epsg(srid)):
+    if crosses_pulkovo_datum(storage, CRS.from_epsg(srid)):
         lines.append(
             _("Converted with the Kazakhstan datum shift %(operation)s.")
             % {"operation": settings.RGIS_PULKOVO_TO_WGS84_OPERATION}
@@ -507,7 +458,7 @@ def _geojson_write(
     # them in JSON (the import core writes its rows the same way).
     keys = (json.encoder.encode_basestring(c.name).replace("%", "%%") for c in columns)
     properties = "{" + ", ".join(f"{key}: %s" for key in keys) + "}"
-    transformer = output_transformer(settings.RGIS_STORAGE_SRID, srid)
+    transformer = srid_transformer(settings.RGIS_STORAGE_SRID, srid)
     with path.open("w", encoding="utf-8") as out:
         out.write('{"type": "FeatureCollection", "features": [')
         separator = "\n"
