@@ -33,6 +33,7 @@ from pyproj import CRS, Transformer
 
 from geodata.crs import crosses_pulkovo_datum, geometries_reproject, srid_transformer
 from geodata.models import Feature, LayerVersion
+from geodata.selectors import in_file_order, version_file_fields
 from rgis.errors import Refusal
 
 
@@ -183,9 +184,7 @@ def _version_columns(version: LayerVersion) -> list[AttributeColumn]:
         )
         for key, any_value, numbers, integers, booleans, longest in rows
     }
-    file_order = [str(name) for name in (version.report or {}).get("fields", [])]
-    ordered = [columns.pop(name) for name in file_order if name in columns]
-    return ordered + [columns[name] for name in sorted(columns)]
+    return [columns[name] for name in in_file_order(sorted(columns), version_file_fields(version))]
 
 
 def version_geometry_types(version: LayerVersion) -> list[str]:

@@ -16,6 +16,7 @@ from django.db import OperationalError, router
 from django.utils.translation import gettext_lazy as _
 
 from geodata.models import District, Feature, Layer, LayerVersion, Plan
+from geodata.selectors import in_file_order
 from rgis.db import fetchone_with_timeout
 from rgis.errors import Refusal
 
@@ -145,13 +146,6 @@ def _feature_order(hit: FeatureAtPoint) -> tuple:
     return (*_plan_order(hit.version.layer.plan), hit.version.layer.slug, hit.fid)
 
 
-def _in_file_order(attributes: dict, fields: list | None) -> dict:
-    """Attributes in the file's field order: jsonb sorts keys by length, not as uploaded."""
-    ordered = {name: attributes[name] for name in fields or [] if name in attributes}
-    ordered.update(attributes)
-    return ordered
-
-
 def _feature_from(row: dict, plans: dict[int, Plan]) -> FeatureAtPoint:
     layer = Layer(
         slug=row["layer_slug"],
@@ -162,7 +156,8 @@ def _feature_from(row: dict, plans: dict[int, Plan]) -> FeatureAtPoint:
         plan=plans[row["plan_id"]],
     )
     version = LayerVersion(id=row["version_id"], number=row["number"], layer=layer)
-    attributes = _in_file_order(row["attributes"] or {}, row["fields"])
+    values = row["attributes"] or {}
+    attributes = {name: values[name] for name in in_file_order(values, row["fields"] or [])}
     return FeatureAtPoint(version=version, fid=row["fid"], attributes=attributes)
 
 

@@ -30,6 +30,7 @@ from django.utils.translation import ngettext
 
 from geodata.models import Feature, Layer, LayerVersion
 from geodata.selectors import (
+    in_file_order,
     layer_public_id,
     published_layer_get,
     published_layers,
@@ -647,13 +648,7 @@ def items(request: HttpRequest, collection_id: str) -> HttpResponse:
 
 def _columns(features: list[dict], file_order: list[str]) -> list[str]:
     """Attribute names of the features, in the file's order, then any others."""
-    seen: dict[str, None] = {}  # an ordered set
-    for feature in features:
-        for name in feature["properties"]:
-            seen.setdefault(name, None)
-    return [name for name in file_order if name in seen] + [
-        name for name in seen if name not in file_order
-    ]
+    return in_file_order((name for f in features for name in f["properties"]), file_order)
 
 
 def _row(feature: dict, columns: list[str]) -> dict[str, Any]:

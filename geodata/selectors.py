@@ -1,5 +1,6 @@
 import json
 import time
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -145,23 +146,27 @@ def version_get(plan_slug: str, layer_slug: str, number: int) -> LayerVersion:
     )
 
 
-def _file_field_order(version: LayerVersion) -> list[str]:
-    """The fields in the order the file lists them: jsonb keeps no key order of its own."""
+def version_file_fields(version: LayerVersion) -> list[str]:
+    """The fields in the order the file lists them (from the import report)."""
     return [str(name) for name in (version.report or {}).get("fields", [])]
 
 
 def version_public_field_order(version: LayerVersion) -> list[str]:
     """The version's public attributes in the order the file lists them."""
     hidden = set(version.hidden_fields)
-    return [name for name in _file_field_order(version) if name not in hidden]
+    return [name for name in version_file_fields(version) if name not in hidden]
 
 
-def _in_file_order(attributes: dict, file_order: list[str], hidden: list[str]) -> dict:
-    ordered = {name: attributes[name] for name in file_order if name in attributes}
-    ordered.update(attributes)  # keys the report does not list keep their place at the end
-    for name in hidden:
-        ordered.pop(name, None)
-    return ordered
+def in_file_order(names: Iterable[str], file_order: Iterable[str]) -> list[str]:
+    """The names the file lists, in its order, then the others in the order given.
+
+    jsonb keeps no key order of its own (it sorts keys by length): stored attributes alone
+    cannot tell the order the publisher's file had.
+    """
+    present = dict.fromkeys(names)  # an ordered set
+    listed = [name for name in dict.fromkeys(file_order) if name in present]
+    taken = set(listed)
+    return listed + [name for name in present if name not in taken]
 
 
 @dataclass(frozen=True)
@@ -183,16 +188,20 @@ def version_features_geojson(
         .order_by("fid")
         .values_list("fid", "attributes", "wgs84")[: limit + 1]
     )
-    file_order = _file_field_order(version)
-    features = [
-        {
-            "type": "Feature",
-            "id": fid,
-            "properties": _in_file_order(attributes or {}, file_order, version.hidden_fields),
-            "geometry": json.loads(geometry),
-        }
-        for fid, attributes, geometry in rows
-    ]
+    file_order = version_file_fields(version)
+    hidden = set(version.hidden_fields)
+    features = []
+    for fid, attributes, geometry in rows:
+        values = attributes or {}
+        ordered = in_file_order(values, file_order)
+        features.append(
+            {
+                "type": "Feature",
+                "id": fid,
+                "properties": {name: values[name] for name in ordered if name not in hidden},
+                "geometry": json.loads(geometry),
+            }
+        )
     truncated = len(features) > limit
     return VersionMapFeatures(
         collection={"type": "FeatureCollection", "features": features[:limit]},
@@ -228,8 +237,7 @@ def version_attribute_table(
         for key in attributes or {}:
             if key not in hidden:
                 seen.setdefault(key, None)
-    columns = [name for name in _file_field_order(version) if name in seen]
-    columns += [name for name in seen if name not in columns]
+    columns = in_file_order(seen, version_file_fields(version))
     rows = [
         [fid, *((attributes or {}).get(column) for column in columns)]
         for fid, attributes in records
@@ -324,8 +332,7 @@ def version_attribute_keys(version: LayerVersion) -> list[str]:
             [version.pk],
         )
         keys = {str(key) for (key,) in cursor.fetchall()}
-    ordered = [name for name in _file_field_order(version) if name in keys]
-    return ordered + sorted(keys - set(ordered))
+    return in_file_order(sorted(keys), version_file_fields(version))
 
 
 @dataclass(frozen=True)
