@@ -4,13 +4,8 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponseBase
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
-from geodata.downloads import (
-    FORMATS,
-    DownloadRefused,
-    download_filename,
-    download_srid,
-    version_file_open,
-)
+from geodata.downloads.cache import version_file_open
+from geodata.downloads.formats import FORMATS, DownloadRefused, download_filename, download_srid
 from geodata.models import LayerVersion
 from geodata.selectors import version_get
 
