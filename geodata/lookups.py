@@ -17,13 +17,12 @@ from django.utils.translation import gettext_lazy as _
 
 from geodata.models import District, Feature, Layer, LayerVersion, Plan
 from geodata.selectors import in_file_order
-from rgis.db import fetchone_with_timeout
+from rgis.db import fetchone_with_timeout, statement_timed_out
 from rgis.errors import Refusal
 
 # A look-up normally takes a millisecond or two; past this something is wrong (a lock, a
 # huge unsubdivided polygon) and the visitor should hear so rather than wait.
 LOOKUP_TIMEOUT_MS = 2000
-QUERY_CANCELED = "57014"  # PostgreSQL's SQLSTATE for a statement cancelled by its timeout
 
 # The point in the storage SRID; ST_Transform is immutable, so the planner folds this to a
 # constant and estimates the index scans from it.
@@ -174,7 +173,7 @@ def whats_here(*, lat: float, lon: float) -> WhatsHere:
     try:
         result = fetchone_with_timeout(alias, WHATS_HERE_SQL, params, LOOKUP_TIMEOUT_MS)
     except OperationalError as error:
-        if getattr(error.__cause__, "pgcode", None) != QUERY_CANCELED:
+        if not statement_timed_out(error):
             raise
         raise LookupTimedOut(
             _("Looking up this point took too long. Try again in a moment.")

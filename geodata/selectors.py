@@ -245,6 +245,24 @@ def version_attribute_table(
     return AttributeTable(columns=columns, rows=rows)
 
 
+CHANGE_KINDS = ("added", "removed", "changed")
+
+
+def version_public_changes(version: LayerVersion) -> dict:
+    """The version's changes against the previous one, as the public may read them.
+
+    The import matched the features on a unique attribute and keeps examples of its
+    values: when the publisher kept that attribute from the public (an IIN, an owner's
+    name), neither its name nor its values are shown.
+    """
+    changes = dict(version.changes or {})
+    if changes.get("key") in version.hidden_fields:
+        changes["key"] = None
+        for kind in CHANGE_KINDS:
+            changes.pop(f"{kind}_examples", None)
+    return changes
+
+
 def layer_public_id(layer: Layer) -> str:
     """The id of a layer in tile, OGC API and download URLs: "<plan>.<layer>"."""
     return f"{layer.plan.slug}.{layer.slug}"
