@@ -15,8 +15,8 @@ from django.conf import settings
 from django.db import OperationalError, router
 from django.utils.translation import gettext_lazy as _
 
+from geodata.fields import in_file_order
 from geodata.models import District, Feature, Layer, LayerVersion, Plan
-from geodata.selectors import in_file_order
 from rgis.db import fetchone_with_timeout, statement_timed_out
 from rgis.errors import Refusal
 

@@ -1,6 +1,5 @@
 import json
 import time
-from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -20,6 +19,7 @@ from django.db.models import (
     Subquery,
 )
 
+from geodata.fields import in_file_order, version_file_fields
 from geodata.models import District, Feature, Layer, LayerVersion, Plan
 from geodata.personal_columns import column_warnings
 
@@ -146,29 +146,6 @@ def version_get(plan_slug: str, layer_slug: str, number: int) -> LayerVersion:
     )
 
 
-def version_file_fields(version: LayerVersion) -> list[str]:
-    """The fields in the order the file lists them (from the import report)."""
-    return [str(name) for name in (version.report or {}).get("fields", [])]
-
-
-def version_public_field_order(version: LayerVersion) -> list[str]:
-    """The version's public attributes in the order the file lists them."""
-    hidden = set(version.hidden_fields)
-    return [name for name in version_file_fields(version) if name not in hidden]
-
-
-def in_file_order(names: Iterable[str], file_order: Iterable[str]) -> list[str]:
-    """The names the file lists, in its order, then the others in the order given.
-
-    jsonb keeps no key order of its own (it sorts keys by length): stored attributes alone
-    cannot tell the order the publisher's file had.
-    """
-    present = dict.fromkeys(names)  # an ordered set
-    listed = [name for name in dict.fromkeys(file_order) if name in present]
-    taken = set(listed)
-    return listed + [name for name in present if name not in taken]
-
-
 @dataclass(frozen=True)
 class VersionMapFeatures:
     """The features a version's map draws: at most MAP_FEATURE_LIMIT of them."""
@@ -280,11 +257,20 @@ def published_layers() -> QuerySet[Layer]:
     )
 
 
+def _with_current_version(layer: Layer) -> tuple[Layer, LayerVersion]:
+    # current_versions is set by published_layers()' Prefetch(to_attr=...): mypy cannot see it.
+    return layer, layer.current_versions[0]  # type: ignore[attr-defined]
+
+
+def published_layer_versions() -> list[tuple[Layer, LayerVersion]]:
+    """Every published layer with its current version, in published_layers()' order."""
+    return [_with_current_version(layer) for layer in published_layers()]
+
+
 def published_layer_get(public_id: str) -> tuple[Layer, LayerVersion]:
     """A published layer by its public id, with its current version; DoesNotExist if none."""
     plan_slug, _dot, layer_slug = public_id.partition(".")
-    layer = published_layers().get(plan__slug=plan_slug, slug=layer_slug)
-    return layer, layer.current_versions[0]  # type: ignore[attr-defined]
+    return _with_current_version(published_layers().get(plan__slug=plan_slug, slug=layer_slug))
 
 
 # Tiles are asked by the dozen for every map move, each needing the layer's current version:

@@ -10,8 +10,8 @@ from django.db import connections, router
 from pyproj import Transformer
 
 from geodata.crs import geometries_reproject
+from geodata.fields import in_file_order, version_file_fields
 from geodata.models import Feature, LayerVersion
-from geodata.selectors import in_file_order, version_file_fields
 
 # 25 000 features take some 50 MB on their way through; fewer batches write faster (each
 # append reopens the file, and a GeoPackage's R-tree is then updated feature by feature).

@@ -1,5 +1,6 @@
 """The API's JSON documents: landing page, conformance, collections, links of a page."""
 
+from collections.abc import Iterable
 from typing import Any
 
 from django.conf import settings
@@ -94,6 +95,14 @@ def collection_document(
     if version.extent is not None:
         document["extent"] = {"spatial": {"bbox": [crs84_bbox(version.extent)], "crs": CRS84}}
     return document
+
+
+def collections_document(
+    request: HttpRequest, layers: Iterable[tuple[Layer, LayerVersion]]
+) -> dict[str, Any]:
+    """The published layers, each with its current version, as the list of collections."""
+    listed = [collection_document(request, layer, version) for layer, version in layers]
+    return {"links": self_links(request, "collections"), "collections": listed}
 
 
 def items_links(

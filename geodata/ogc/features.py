@@ -13,10 +13,10 @@ from django.db import router
 from django.db.utils import OperationalError
 from django.utils.translation import gettext as _
 
+from geodata.fields import version_public_field_order
 from geodata.models import Feature, LayerVersion
 from geodata.ogc.crs import crs84_bbox
 from geodata.ogc.protocol import COORDINATE_DECIMALS, OgcRefusal
-from geodata.selectors import version_public_field_order
 from rgis.db import fetchone_with_timeout, statement_timed_out
 from rgis.geojson import Bounds
 

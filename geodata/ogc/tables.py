@@ -2,7 +2,7 @@
 
 from typing import Any
 
-from geodata.selectors import in_file_order
+from geodata.fields import in_file_order
 
 
 def feature_columns(features: list[dict[str, Any]], file_order: list[str]) -> list[str]:

@@ -1,15 +1,18 @@
 """OGC API – Features at /ogc/: the views (the protocol's parts are in geodata/ogc/)."""
 
 import json
+from typing import Any
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from geodata.fields import version_public_field_order
 from geodata.models import Layer, LayerVersion
 from geodata.ogc.documents import (
     collection_document,
+    collections_document,
     conformance_document,
     item_links,
     items_links,
@@ -18,7 +21,6 @@ from geodata.ogc.documents import (
 )
 from geodata.ogc.endpoint import ogc_endpoint, ogc_json
 from geodata.ogc.features import feature_json, features_page
-from geodata.ogc.links import self_links
 from geodata.ogc.negotiation import wants_html
 from geodata.ogc.openapi import documented_operations, openapi_document
 from geodata.ogc.parameters import feature_id_parse, item_query_check, items_query_parse
@@ -27,8 +29,8 @@ from geodata.ogc.tables import feature_columns, feature_row
 from geodata.selectors import (
     layer_public_id,
     published_layer_get,
+    published_layer_versions,
     published_layers,
-    version_public_field_order,
 )
 
 
@@ -41,23 +43,27 @@ def _published(collection_id: str) -> tuple[Layer, LayerVersion]:
         ) from None
 
 
+def _document_answer(
+    request: HttpRequest, document: dict[str, Any], template: str, **context: Any
+) -> HttpResponse:
+    """The document as JSON, or as the HTML page `template` when the client prefers it."""
+    if wants_html(request):
+        return render(request, template, {"document": document, **context})
+    return ogc_json(document)
+
+
 # Landing page, conformance and API definition
 
 
 @ogc_endpoint
 def landing(request: HttpRequest) -> HttpResponse:
-    document = landing_document(request)
-    if wants_html(request):
-        return render(request, "geodata/ogc/landing.html", {"document": document})
-    return ogc_json(document)
+    return _document_answer(request, landing_document(request), "geodata/ogc/landing.html")
 
 
 @ogc_endpoint
 def conformance(request: HttpRequest) -> HttpResponse:
     document = conformance_document(request)
-    if wants_html(request):
-        return render(request, "geodata/ogc/conformance.html", {"document": document})
-    return ogc_json(document)
+    return _document_answer(request, document, "geodata/ogc/conformance.html")
 
 
 @ogc_endpoint
@@ -75,24 +81,22 @@ def api(request: HttpRequest) -> HttpResponse:
 
 @ogc_endpoint
 def collections(request: HttpRequest) -> HttpResponse:
-    listed = [
-        collection_document(request, layer, layer.current_versions[0])  # type: ignore[attr-defined]
-        for layer in published_layers()
-    ]
-    document = {"links": self_links(request, "collections"), "collections": listed}
-    if wants_html(request):
-        return render(request, "geodata/ogc/collections.html", {"document": document})
-    return ogc_json(document)
+    document = collections_document(request, published_layer_versions())
+    return _document_answer(request, document, "geodata/ogc/collections.html")
 
 
 @ogc_endpoint
 def collection(request: HttpRequest, collection_id: str) -> HttpResponse:
     layer, version = _published(collection_id)
     document = collection_document(request, layer, version)
-    if wants_html(request):
-        context = {"document": document, "layer": layer, "plan": layer.plan, "version": version}
-        return render(request, "geodata/ogc/collection.html", context)
-    return ogc_json(document)
+    return _document_answer(
+        request,
+        document,
+        "geodata/ogc/collection.html",
+        layer=layer,
+        plan=layer.plan,
+        version=version,
+    )
 
 
 # Features
