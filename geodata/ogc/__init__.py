@@ -9,6 +9,6 @@ wraps: neither GEOS nor the json module touches a feature on its way out.
 The protocol lives here, a part a job: `protocol` (media types, limits, the refusals),
 `endpoint` (the decorator every view wears), `negotiation` (JSON or HTML), `links`,
 `parameters` (what a client may ask), `crs` (CRS84 boxes), `features` (the SQL that reads a
-page), `documents` (the JSON documents and their HTML tables) and `openapi` (the API
-definition). The views are in geodata/views/api/ogc.py.
+page), `documents` (the JSON documents), `tables` (features as the HTML pages show them)
+and `openapi` (the API definition). The views are in geodata/views/api/ogc.py.
 """
