@@ -9,7 +9,7 @@ from geodata.selectors import (
     district_geojson,
     district_revision,
     layer_public_id,
-    published_layers,
+    published_layer_versions,
 )
 from geodata.tiles import tile_url_template
 from rgis.maps.layers import (
@@ -74,10 +74,7 @@ def _plan_map_layer(layer: Layer, version: LayerVersion) -> MapLayer:
 
 def plan_map_layers() -> list[MapLayer]:
     """Every published layer, grouped by plan, drawn from its vector tiles."""
-    return [
-        _plan_map_layer(layer, layer.current_versions[0])  # type: ignore[attr-defined]
-        for layer in published_layers()
-    ]
+    return [_plan_map_layer(layer, version) for layer, version in published_layer_versions()]
 
 
 def register_geodata_layers() -> None:

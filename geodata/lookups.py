@@ -15,14 +15,14 @@ from django.conf import settings
 from django.db import OperationalError, router
 from django.utils.translation import gettext_lazy as _
 
+from geodata.fields import in_file_order
 from geodata.models import District, Feature, Layer, LayerVersion, Plan
-from rgis.db import fetchone_with_timeout
+from rgis.db import fetchone_with_timeout, statement_timed_out
 from rgis.errors import Refusal
 
 # A look-up normally takes a millisecond or two; past this something is wrong (a lock, a
 # huge unsubdivided polygon) and the visitor should hear so rather than wait.
 LOOKUP_TIMEOUT_MS = 2000
-QUERY_CANCELED = "57014"  # PostgreSQL's SQLSTATE for a statement cancelled by its timeout
 
 # The point in the storage SRID; ST_Transform is immutable, so the planner folds this to a
 # constant and estimates the index scans from it.
@@ -145,13 +145,6 @@ def _feature_order(hit: FeatureAtPoint) -> tuple:
     return (*_plan_order(hit.version.layer.plan), hit.version.layer.slug, hit.fid)
 
 
-def _in_file_order(attributes: dict, fields: list | None) -> dict:
-    """Attributes in the file's field order: jsonb sorts keys by length, not as uploaded."""
-    ordered = {name: attributes[name] for name in fields or [] if name in attributes}
-    ordered.update(attributes)
-    return ordered
-
-
 def _feature_from(row: dict, plans: dict[int, Plan]) -> FeatureAtPoint:
     layer = Layer(
         slug=row["layer_slug"],
@@ -162,7 +155,8 @@ def _feature_from(row: dict, plans: dict[int, Plan]) -> FeatureAtPoint:
         plan=plans[row["plan_id"]],
     )
     version = LayerVersion(id=row["version_id"], number=row["number"], layer=layer)
-    attributes = _in_file_order(row["attributes"] or {}, row["fields"])
+    values = row["attributes"] or {}
+    attributes = {name: values[name] for name in in_file_order(values, row["fields"] or [])}
     return FeatureAtPoint(version=version, fid=row["fid"], attributes=attributes)
 
 
@@ -179,7 +173,7 @@ def whats_here(*, lat: float, lon: float) -> WhatsHere:
     try:
         result = fetchone_with_timeout(alias, WHATS_HERE_SQL, params, LOOKUP_TIMEOUT_MS)
     except OperationalError as error:
-        if getattr(error.__cause__, "pgcode", None) != QUERY_CANCELED:
+        if not statement_timed_out(error):
             raise
         raise LookupTimedOut(
             _("Looking up this point took too long. Try again in a moment.")

@@ -19,6 +19,7 @@ from django.db.models import (
     Subquery,
 )
 
+from geodata.fields import in_file_order, version_file_fields
 from geodata.models import District, Feature, Layer, LayerVersion, Plan
 from geodata.personal_columns import column_warnings
 
@@ -145,25 +146,6 @@ def version_get(plan_slug: str, layer_slug: str, number: int) -> LayerVersion:
     )
 
 
-def _file_field_order(version: LayerVersion) -> list[str]:
-    """The fields in the order the file lists them: jsonb keeps no key order of its own."""
-    return [str(name) for name in (version.report or {}).get("fields", [])]
-
-
-def version_public_field_order(version: LayerVersion) -> list[str]:
-    """The version's public attributes in the order the file lists them."""
-    hidden = set(version.hidden_fields)
-    return [name for name in _file_field_order(version) if name not in hidden]
-
-
-def _in_file_order(attributes: dict, file_order: list[str], hidden: list[str]) -> dict:
-    ordered = {name: attributes[name] for name in file_order if name in attributes}
-    ordered.update(attributes)  # keys the report does not list keep their place at the end
-    for name in hidden:
-        ordered.pop(name, None)
-    return ordered
-
-
 @dataclass(frozen=True)
 class VersionMapFeatures:
     """The features a version's map draws: at most MAP_FEATURE_LIMIT of them."""
@@ -183,16 +165,20 @@ def version_features_geojson(
         .order_by("fid")
         .values_list("fid", "attributes", "wgs84")[: limit + 1]
     )
-    file_order = _file_field_order(version)
-    features = [
-        {
-            "type": "Feature",
-            "id": fid,
-            "properties": _in_file_order(attributes or {}, file_order, version.hidden_fields),
-            "geometry": json.loads(geometry),
-        }
-        for fid, attributes, geometry in rows
-    ]
+    file_order = version_file_fields(version)
+    hidden = set(version.hidden_fields)
+    features = []
+    for fid, attributes, geometry in rows:
+        values = attributes or {}
+        ordered = in_file_order(values, file_order)
+        features.append(
+            {
+                "type": "Feature",
+                "id": fid,
+                "properties": {name: values[name] for name in ordered if name not in hidden},
+                "geometry": json.loads(geometry),
+            }
+        )
     truncated = len(features) > limit
     return VersionMapFeatures(
         collection={"type": "FeatureCollection", "features": features[:limit]},
@@ -228,13 +214,30 @@ def version_attribute_table(
         for key in attributes or {}:
             if key not in hidden:
                 seen.setdefault(key, None)
-    columns = [name for name in _file_field_order(version) if name in seen]
-    columns += [name for name in seen if name not in columns]
+    columns = in_file_order(seen, version_file_fields(version))
     rows = [
         [fid, *((attributes or {}).get(column) for column in columns)]
         for fid, attributes in records
     ]
     return AttributeTable(columns=columns, rows=rows)
+
+
+CHANGE_KINDS = ("added", "removed", "changed")
+
+
+def version_public_changes(version: LayerVersion) -> dict:
+    """The version's changes against the previous one, as the public may read them.
+
+    The import matched the features on a unique attribute and keeps examples of its
+    values: when the publisher kept that attribute from the public (an IIN, an owner's
+    name), neither its name nor its values are shown.
+    """
+    changes = dict(version.changes or {})
+    if changes.get("key") in version.hidden_fields:
+        changes["key"] = None
+        for kind in CHANGE_KINDS:
+            changes.pop(f"{kind}_examples", None)
+    return changes
 
 
 def layer_public_id(layer: Layer) -> str:
@@ -254,11 +257,20 @@ def published_layers() -> QuerySet[Layer]:
     )
 
 
+def _with_current_version(layer: Layer) -> tuple[Layer, LayerVersion]:
+    # current_versions is set by published_layers()' Prefetch(to_attr=...): mypy cannot see it.
+    return layer, layer.current_versions[0]  # type: ignore[attr-defined]
+
+
+def published_layer_versions() -> list[tuple[Layer, LayerVersion]]:
+    """Every published layer with its current version, in published_layers()' order."""
+    return [_with_current_version(layer) for layer in published_layers()]
+
+
 def published_layer_get(public_id: str) -> tuple[Layer, LayerVersion]:
     """A published layer by its public id, with its current version; DoesNotExist if none."""
     plan_slug, _dot, layer_slug = public_id.partition(".")
-    layer = published_layers().get(plan__slug=plan_slug, slug=layer_slug)
-    return layer, layer.current_versions[0]  # type: ignore[attr-defined]
+    return _with_current_version(published_layers().get(plan__slug=plan_slug, slug=layer_slug))
 
 
 # Tiles are asked by the dozen for every map move, each needing the layer's current version:
@@ -324,8 +336,7 @@ def version_attribute_keys(version: LayerVersion) -> list[str]:
             [version.pk],
         )
         keys = {str(key) for (key,) in cursor.fetchall()}
-    ordered = [name for name in _file_field_order(version) if name in keys]
-    return ordered + sorted(keys - set(ordered))
+    return in_file_order(sorted(keys), version_file_fields(version))
 
 
 @dataclass(frozen=True)

@@ -1,18 +1,44 @@
-"""Public pages of plans, layers and versions."""
+"""The URLs of the plans app, one list per door; rgis/urls.py mounts each under its prefix.
 
-from django.urls import path
+- public_patterns: the public pages of plans, layers and versions, and their downloads,
+  at /<language>/plans/ (namespace "plans");
+- ogc_patterns: OGC API – Features at /ogc/ (namespace "ogc"; no language prefix: clients
+  such as GDAL and QGIS call it);
+- lookup_patterns: the what's-here API at /api/ (its name "whats_here" has no namespace).
+"""
 
-from geodata import download_views, views
+from django.urls import path, re_path
 
-app_name = "plans"
-urlpatterns = [
-    path("", views.plan_list_page, name="list"),
-    path("<slug:slug>/", views.plan_detail_page, name="detail"),
-    path("<slug:slug>/<slug:layer_slug>/", views.layer_page, name="layer"),
-    path("<slug:slug>/<slug:layer_slug>/v<int:number>/", views.version_page, name="version"),
+from geodata.views import public
+from geodata.views.api import lookups, ogc
+
+public_patterns = [
+    path("", public.plan_list_page, name="list"),
+    path("<slug:slug>/", public.plan_detail_page, name="detail"),
+    path("<slug:slug>/<slug:layer_slug>/", public.layer_page, name="layer"),
+    path("<slug:slug>/<slug:layer_slug>/v<int:number>/", public.version_page, name="version"),
     path(
         "<slug:slug>/<slug:layer_slug>/v<int:number>/download/<str:file_format>/",
-        download_views.version_download,
+        public.version_download,
         name="download",
     ),
+]
+
+# A trailing slash is tolerated: clients join URLs in both ways.
+ogc_patterns = [
+    re_path(r"^$", ogc.landing, name="landing"),
+    re_path(r"^api/?$", ogc.api, name="api"),
+    re_path(r"^conformance/?$", ogc.conformance, name="conformance"),
+    re_path(r"^collections/?$", ogc.collections, name="collections"),
+    re_path(r"^collections/(?P<collection_id>[^/]+)/?$", ogc.collection, name="collection"),
+    re_path(r"^collections/(?P<collection_id>[^/]+)/items/?$", ogc.items, name="items"),
+    re_path(
+        r"^collections/(?P<collection_id>[^/]+)/items/(?P<feature_id>[^/]+)/?$",
+        ogc.item,
+        name="item",
+    ),
+]
+
+lookup_patterns = [
+    path("whats-here", lookups.whats_here_api, name="whats_here"),
 ]

@@ -1,6 +1,6 @@
 """Small maps of parcels for pages: one parcel's page, and "where plots are handed out now".
 
-Both are folium maps (rgis.mapshell.features_map_render): the page loads
+Both are folium maps (rgis.maps.render.features_map_render): the page loads
 vendor/leaflet/leaflet.css, vendor/leaflet/leaflet.js and rgis/js/shell.js itself, places
 `map.html` where the map goes and `map.script` after the scripts. They are cached while
 what they draw stays the same (folium takes tens of milliseconds to build a map).

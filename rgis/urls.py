@@ -2,8 +2,8 @@ from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.urls import include, path
 
+import geodata.urls
 import staff.urls
-from geodata.lookup_api import whats_here_api
 from queues.position_api import application_position_api
 from rgis import views
 
@@ -11,7 +11,7 @@ urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("api/staff/", include((staff.urls.api_patterns, "staff-api"))),
     path("api/imports/", include("geodata.api_urls")),
-    path("api/whats-here", whats_here_api, name="whats_here"),
+    path("api/", include(geodata.urls.lookup_patterns)),
     path(
         "api/queues/applications/<str:number>",
         application_position_api,
@@ -22,14 +22,14 @@ urlpatterns = [
     path("api/appeals/", include("appeals.public_api_urls")),
     path("tiles/parcels/", include("parcels.tile_urls")),
     path("tiles/", include("geodata.tile_urls")),
-    path("ogc/", include("geodata.ogc_urls")),
+    path("ogc/", include((geodata.urls.ogc_patterns, "ogc"))),
     path("open311/v2/", include("appeals.open311.urls")),
 ]
 
 urlpatterns += i18n_patterns(
     path("", views.home, name="home"),
     path("search/", views.search, name="search"),
-    path("plans/", include("geodata.urls")),
+    path("plans/", include((geodata.urls.public_patterns, "plans"))),
     path("parcels/", include("parcels.urls")),
     path("queues/", include("queues.public_urls")),
     path("appeals/", include("appeals.public_urls")),

@@ -4,14 +4,12 @@ CRS definitions from files and planners are parsed by pyproj (PROJ), never by GD
 see the note on GDAL < 3.9 in rgis/settings/base.py.
 """
 
-from functools import lru_cache
-
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 from pyproj import CRS, Transformer
 from pyproj.exceptions import CRSError
-from pyproj.transformer import TransformerGroup
 
+from geodata.crs import transformer_between
 from geodata.importing.errors import ImportRejected
 
 # Offered when a file has no .prj (DOMAIN.md: what Kazakh offices send).
@@ -60,34 +58,9 @@ def storage_crs() -> CRS:
     return CRS.from_epsg(settings.RGIS_STORAGE_SRID)
 
 
-@lru_cache(maxsize=32)
-def _transformer(source_wkt: str, target_epsg: int) -> Transformer:
-    source = CRS.from_wkt(source_wkt)
-    target = CRS.from_epsg(target_epsg)
-    geodetic = source.geodetic_crs
-    datum = geodetic.datum if geodetic is not None else None
-    if datum is not None and datum.name == "Pulkovo 1942":
-        # PROJ's first choice for Pulkovo 1942 is not Kazakhstan's; DOMAIN.md names the
-        # operation (EPSG:1291, dx=15 dy=-130 dz=-84): use it explicitly.
-        wanted = _operation_name(settings.RGIS_PULKOVO_TO_WGS84_OPERATION)
-        group = TransformerGroup(source, target, always_xy=True)
-        for candidate in group.transformers:
-            if wanted in candidate.description:
-                return candidate
-    return Transformer.from_crs(source, target, always_xy=True)
-
-
-@lru_cache(maxsize=4)
-def _operation_name(code: str) -> str:
-    from pyproj.crs import CoordinateOperation
-
-    authority, _, number = code.partition(":")
-    return CoordinateOperation.from_authority(authority, number).name
-
-
 def crs_transformer(source: CRS, target_epsg: int) -> Transformer:
     """Source CRS to an EPSG one, with the Kazakhstan datum shift for Pulkovo 1942."""
-    return _transformer(source.to_wkt(), target_epsg)
+    return transformer_between(source, CRS.from_epsg(target_epsg))
 
 
 def storage_transformer(source: CRS) -> Transformer:

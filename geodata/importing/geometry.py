@@ -7,6 +7,8 @@ import numpy as np
 import shapely
 from pyproj import Transformer
 
+from geodata.crs import geometries_reproject
+
 POLYGONAL = {"Polygon", "MultiPolygon"}
 LINEAR = {"LineString", "MultiLineString", "LinearRing"}
 TYPE_NAMES = {
@@ -45,17 +47,6 @@ class GeometryCounts:
         }
 
 
-def _reproject(geoms: np.ndarray, transformer: Transformer | None) -> np.ndarray:
-    if transformer is None:
-        return geoms
-
-    def move(coords: np.ndarray) -> np.ndarray:
-        x, y = transformer.transform(coords[:, 0], coords[:, 1])
-        return np.column_stack([x, y])
-
-    return shapely.transform(geoms, move)
-
-
 def _polygonal_part(geom: shapely.Geometry) -> shapely.Geometry:
     """make_valid may add lines or points where a ring collapsed; a zone keeps its area."""
     if geom.geom_type != "GeometryCollection":
@@ -84,7 +75,7 @@ def geometries_prepare(
     if has_z.any():
         counts.z_dropped += int(has_z.sum())
         geoms[has_z] = shapely.force_2d(geoms[has_z])
-    geoms[present] = _reproject(geoms[present], transformer)
+    geoms[present] = geometries_reproject(geoms[present], transformer)
 
     invalid = present & ~shapely.is_valid(geoms)
     if invalid.any():

@@ -2,7 +2,7 @@
 
 import pytest
 
-from geodata.downloads import download_cache_path, version_file_open
+from geodata.downloads.cache import download_cache_path, version_file_open
 from geodata.models import LayerVersion
 from tests.geodata.files import file_import, layer_create, parcels_zip
 

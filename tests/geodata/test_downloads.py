@@ -16,7 +16,7 @@ from django.core.cache import cache
 from pyproj import CRS, Transformer
 from pyproj.crs import CoordinateOperation
 
-from geodata.downloads import unique_field_names
+from geodata.downloads.writers import unique_field_names
 from geodata.models import Feature, Layer, LayerVersion, Plan
 from geodata.samples import TARAZ_GK12, parcel_grid, shapefile_zip
 from geodata.services import layer_get_or_create, plan_get_or_create

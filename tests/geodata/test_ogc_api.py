@@ -13,9 +13,10 @@ from django.contrib.gis.geos import Polygon
 from django.utils import timezone
 from owslib.ogcapi.features import Features
 
-from geodata import ogc
 from geodata.importing.core import ImportOptions, layer_import
 from geodata.models import Feature, Layer, LayerVersion, Plan
+from geodata.ogc import features as ogc_features
+from geodata.ogc.crs import crs84_bbox
 from geodata.samples import TARAZ_GK12, parcel_grid, shapefile_zip
 from geodata.services import layer_get_or_create, plan_get_or_create
 from tests.factories import StaffUserFactory
@@ -468,9 +469,9 @@ def test_only_get_is_answered(client, published):
 
 @pytest.mark.django_db
 def test_a_query_that_takes_too_long_is_cut_off_with_503(client, published, monkeypatch):
-    monkeypatch.setattr(ogc, "STATEMENT_TIMEOUT_MS", 10)
-    slow = ogc.ITEMS_SQL.replace("FROM ({rows}) rows", "FROM ({rows}) rows, pg_sleep(0.5)")
-    monkeypatch.setattr(ogc, "ITEMS_SQL", slow)
+    monkeypatch.setattr(ogc_features, "STATEMENT_TIMEOUT_MS", 10)
+    slow = ogc_features.ITEMS_SQL.replace("FROM ({rows}) rows", "FROM ({rows}) rows, pg_sleep(0.5)")
+    monkeypatch.setattr(ogc_features, "ITEMS_SQL", slow)
 
     response = client.get(f"/ogc/collections/{PARCELS}/items")
 
@@ -600,7 +601,7 @@ def test_gdal_lists_counts_filters_and_copies_the_layers(live_server, published,
         assert re.search(rf"^{field}: ", summary, flags=re.M), field
     assert summary.index("KAD_NOMER:") < summary.index("ZONA:") < summary.index("PLOSHAD:")
 
-    bbox = _south_west_box(ogc.crs84_bbox(_current(published[PARCELS]).extent))
+    bbox = _south_west_box(crs84_bbox(_current(published[PARCELS]).extent))
     expected = _postgis_count(published[PARCELS], bbox)
     spat = ["-spat", *map(str, bbox)]
     features = _run("ogrinfo", "-ro", source, PARCELS, *spat)

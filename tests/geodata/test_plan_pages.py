@@ -9,12 +9,12 @@ from django.core.cache import cache
 from django.utils import timezone, translation
 from django.utils.formats import date_format
 
-from geodata import views
 from geodata.importing.core import ImportOptions, layer_import
 from geodata.models import Layer, LayerVersion, Plan
 from geodata.samples import parcel_grid, shapefile_zip
 from geodata.selectors import version_attribute_table, version_features_geojson
 from geodata.services import layer_get_or_create, plan_get_or_create
+from geodata.views import public
 from tests.factories import StaffUserFactory
 
 pytestmark = pytest.mark.django_db
@@ -321,7 +321,7 @@ def test_version_page_takes_a_few_queries(client, zones, django_assert_max_num_q
 
 
 def test_the_map_says_when_it_leaves_features_out(client, zones, monkeypatch):
-    monkeypatch.setattr(views, "MAP_FEATURE_LIMIT", 10)
+    monkeypatch.setattr(public, "MAP_FEATURE_LIMIT", 10)
 
     response = client.get("/en/plans/pdp-aulie-ata/parcels/v2/")
 

@@ -1,15 +1,20 @@
-"""Public pages of plans, layers and versions: readable without JavaScript but for the map."""
+"""Public pages of plans, layers and versions: readable without JavaScript but for the map.
+
+Any published version of any plan, archived ones included, can also be downloaded.
+"""
 
 import hashlib
 
 from django.conf import settings
 from django.core.cache import cache
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import render
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_GET
 
+from geodata.downloads.cache import version_file_open
+from geodata.downloads.formats import FORMATS, DownloadRefused, download_filename, download_srid
 from geodata.importing.encoding import ENCODING_LABELS
 from geodata.models import Layer, LayerVersion, Plan
 from geodata.selectors import (
@@ -22,6 +27,7 @@ from geodata.selectors import (
     version_attribute_table,
     version_features_geojson,
     version_get,
+    version_public_changes,
 )
 from rgis.maps.render import RenderedMap, features_map_render
 
@@ -33,7 +39,9 @@ FORMAT_LABELS = {
     "kml": "KML",
 }
 FEATURE_COLOUR = "#c2410c"
-CHANGE_KINDS = {"added": _lazy("Added"), "removed": _lazy("Removed"), "changed": _lazy("Changed")}
+CHANGE_LABELS = {"added": _lazy("Added"), "removed": _lazy("Removed"), "changed": _lazy("Changed")}
+# A version never changes: its file may be kept by browsers and proxies for a day.
+DOWNLOAD_CACHE_CONTROL = "public, max-age=86400"
 
 
 @require_GET
@@ -81,7 +89,7 @@ def version_page(request: HttpRequest, slug: str, layer_slug: str, number: int) 
         version = version_get(slug, layer_slug, number)
     except LayerVersion.DoesNotExist:
         raise Http404("No such version") from None
-    changes = _public_changes(version)
+    changes = version_public_changes(version)
     geometry_report = (version.report or {}).get("geometry", {})
     version_map, truncated = _version_map(version)
     return render(
@@ -101,7 +109,7 @@ def version_page(request: HttpRequest, slug: str, layer_slug: str, number: int) 
                     "examples": changes.get(f"{kind}_examples") or [],
                     "total": changes.get(kind, 0),
                 }
-                for kind, label in CHANGE_KINDS.items()
+                for kind, label in CHANGE_LABELS.items()
             ],
             "map": version_map,
             "map_truncated": truncated,
@@ -109,21 +117,6 @@ def version_page(request: HttpRequest, slug: str, layer_slug: str, number: int) 
             "table": version_attribute_table(version),
         },
     )
-
-
-def _public_changes(version: LayerVersion) -> dict:
-    """The version's changes against the previous one, as the public may read them.
-
-    The import matched the features on a unique attribute and keeps examples of its
-    values: when the publisher kept that attribute from the public (an IIN, an owner's
-    name), neither its name nor its values are shown.
-    """
-    changes = dict(version.changes or {})
-    if changes.get("key") in version.hidden_fields:
-        changes["key"] = None
-        for kind in CHANGE_KINDS:
-            changes.pop(f"{kind}_examples", None)
-    return changes
 
 
 def _version_map(version: LayerVersion) -> tuple[RenderedMap, bool]:
@@ -154,3 +147,31 @@ def _version_map_build(version: LayerVersion) -> tuple[RenderedMap, bool]:
         colour=FEATURE_COLOUR,
     )
     return rendered, features.truncated
+
+
+@require_GET
+def version_download(
+    request: HttpRequest, slug: str, layer_slug: str, number: int, file_format: str
+) -> HttpResponseBase:
+    """The version as a GeoPackage, zipped shapefile or GeoJSON, in the CRS asked (?crs=)."""
+    if file_format not in FORMATS:
+        raise Http404("No such format")
+    try:
+        version = version_get(slug, layer_slug, number)
+    except LayerVersion.DoesNotExist:
+        raise Http404("No such version") from None
+    try:
+        srid = download_srid(request.GET.get("crs"), file_format)
+        handle = version_file_open(version, file_format=file_format, srid=srid)
+    except DownloadRefused as refusal:
+        return render(
+            request, "rgis/refused.html", {"message": refusal.message}, status=refusal.status
+        )
+    response = FileResponse(
+        handle,
+        as_attachment=True,
+        filename=download_filename(version, file_format, srid),
+        content_type=FORMATS[file_format].content_type,
+    )
+    response["Cache-Control"] = DOWNLOAD_CACHE_CONTROL
+    return response
