@@ -23,7 +23,7 @@ from queues.errors import QueueRefusal
 from queues.ledger import ledger_append
 from queues.models import LedgerEntry, LotDraw, Queue
 from queues.offers import offer_open, parcel_lock_offerable
-from queues.selectors import applications_next
+from queues.selectors.applications import applications_next
 from queues.services import Actor, actor_user, queue_audit, queue_lock
 from staff.services import audit_snapshot
 

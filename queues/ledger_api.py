@@ -15,7 +15,6 @@ from typing import TypeVar
 from urllib.parse import urlencode
 
 from django.conf import settings
-from django.db.models import OuterRef, Subquery
 from django.http import (
     FileResponse,
     HttpRequest,
@@ -27,8 +26,10 @@ from django.http.response import HttpResponseBase
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from queues.ledger import canonical_json, ledger_entries, ledger_head, ledger_roots
-from queues.models import LedgerEntry, Queue
+from queues.ledger import canonical_json
+from queues.models import Queue
+from queues.selectors.ledger import ledger_entries, ledger_head, ledger_roots
+from queues.selectors.queues import queue_get, queues_with_ledger_heads
 from rgis.api import ApiError, api_view
 
 ResponseType = TypeVar("ResponseType", bound=HttpResponseBase)
@@ -42,7 +43,7 @@ VERIFY_SCRIPT = Path(settings.BASE_DIR) / "docs" / "ledger_verify.py"
 
 
 def _queue_get(slug: str) -> Queue:
-    queue = Queue.objects.select_related("settlement", "purpose").filter(slug=slug).first()
+    queue = queue_get(slug)
     if queue is None:
         raise ApiError(
             _("No queue with the code “%(code)s”. The list is at /api/queues/.")
@@ -84,15 +85,6 @@ def _links(request: HttpRequest, queue: Queue) -> dict[str, str]:
 @api_view()
 def queues_api(request: HttpRequest) -> HttpResponse:
     """Every queue, its head and where its ledger is published."""
-    last = LedgerEntry.objects.filter(queue=OuterRef("pk")).order_by("-sequence")
-    queues = (
-        Queue.objects.select_related("settlement", "purpose")
-        .annotate(
-            head_sequence=Subquery(last.values("sequence")[:1]),
-            head_hash=Subquery(last.values("entry_hash")[:1]),
-        )
-        .order_by("slug")
-    )
     return _cached(
         _json(
             {
@@ -101,13 +93,10 @@ def queues_api(request: HttpRequest) -> HttpResponse:
                         "queue": queue.slug,
                         "name": queue.name,
                         "accepts_applications": queue.is_open,
-                        "head": {
-                            "sequence": queue.head_sequence or 0,
-                            "hash": queue.head_hash or "0" * 64,
-                        },
+                        "head": {"sequence": head_sequence, "hash": head_hash},
                         **_links(request, queue),
                     }
-                    for queue in queues
+                    for queue, head_sequence, head_hash in queues_with_ledger_heads()
                 ],
                 "verify_script_url": request.build_absolute_uri(
                     reverse("queues_api:verify_script")

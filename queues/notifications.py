@@ -16,7 +16,8 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from queues.models import Application, Offer
-from queues.selectors import application_position, applications_next
+from queues.selectors.applications import applications_next
+from queues.selectors.positions import application_position
 from rgis.mail import letter_queue
 
 MAIL_LANGUAGES = ("kk", "ru")

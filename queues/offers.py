@@ -28,10 +28,14 @@ from django.utils.translation import gettext_lazy as _
 from parcels.models import Parcel
 from parcels.services import parcel_status_set
 from queues.errors import QueueRefusal
-from queues.ledger import ledger_append, ledger_applicant_of, timestamp_text
+from queues.ledger import ledger_append, timestamp_text
 from queues.models import Application, LedgerEntry, LotDraw, Offer, Queue
 from queues.removals import application_remove
-from queues.selectors import application_head, application_next_after
+from queues.selectors.applications import (
+    application_head,
+    application_next_after,
+    ledger_applicant_of,
+)
 from queues.services import (
     SYSTEM_ACTOR,
     Actor,

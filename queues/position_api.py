@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 
 from queues.errors import ApplicationNotFound
 from queues.ledger import timestamp_text
-from queues.standing import application_standing
+from queues.selectors.positions import application_standing
 from rgis.api import api_view
 
 CACHE_SECONDS = 60

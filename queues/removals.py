@@ -5,8 +5,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from queues.errors import QueueRefusal
-from queues.ledger import ledger_append, ledger_applicant_of
+from queues.ledger import ledger_append
 from queues.models import Application, LedgerEntry, RemovalReason
+from queues.selectors.applications import ledger_applicant_of
 from queues.services import Actor, application_lock, queue_audit, queue_lock
 from queues.tasks import queue_moved_announce, status_change_announce
 from staff.services import audit_snapshot

@@ -20,15 +20,10 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from queues.errors import QueueRefusal
-from queues.ledger import (
-    LedgerEvent,
-    ledger_append,
-    ledger_append_many,
-    ledger_applicant_of,
-    timestamp_text,
-)
+from queues.ledger import LedgerEvent, ledger_append, ledger_append_many, timestamp_text
 from queues.models import Application, LedgerEntry, Queue
-from queues.selectors import application_position
+from queues.selectors.applications import ledger_applicant_of
+from queues.selectors.positions import application_position
 from queues.tasks import queue_moved_announce
 from rgis.personal import (
     iin_digest,

@@ -40,19 +40,20 @@ from queues.offers import (
 from queues.register_import import ImportReport, register_import
 from queues.register_uploads import upload_discard, upload_keep, upload_read
 from queues.removals import application_remove
-from queues.selectors import (
-    application_get_for_staff,
+from queues.selectors.applications import (
     application_head,
     application_history,
-    application_position,
-    application_positions,
     application_search,
     applications_pending,
+    register_batches_pending,
+)
+from queues.selectors.positions import application_position, application_positions
+from queues.selectors.staff import (
+    application_get_for_staff,
     offer_get_for_staff,
     queue_get_for_staff,
     queue_list_with_counts,
     queues_for_staff,
-    register_batches_pending,
 )
 from queues.services import (
     application_backdate_decide,

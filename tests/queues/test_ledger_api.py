@@ -142,7 +142,8 @@ def test_the_checking_script_is_served_as_it_is_in_docs(client, db):
 def test_the_download_holds_no_cursor_or_transaction_while_the_client_reads(client, monkeypatch):
     from django.db import connection
 
-    from queues import ledger, ledger_api
+    from queues import ledger_api
+    from queues.selectors import ledger
     from tests.factories import QueueFactory
 
     queue = QueueFactory()

@@ -20,7 +20,7 @@ from django.utils import timezone
 from queues.ledger import LedgerEvent, ledger_append_many
 from queues.models import LedgerEntry
 from queues.roots import ledger_root_publish
-from queues.verify import background_checks
+from queues.selectors.verification import background_checks
 from tests.factories import QueueFactory
 from tests.queues.ledger_fixtures import (
     NAMES,

@@ -7,7 +7,7 @@ from parcels.models import Parcel
 from queues.errors import QueueRefusal
 from queues.models import Application, LedgerEntry, Offer
 from queues.offers import offer_accept, offer_to_head, offers_expire
-from queues.selectors import application_position
+from queues.selectors.positions import application_position
 from queues.services import application_verify
 from staff.models import AuditEntry
 from tests.factories import StaffUserFactory

@@ -4,9 +4,9 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from queues.management.language import operator_language
 from queues.models import Queue
 from queues.roots import ledger_roots_publish
-from queues.verify import operator_language
 from rgis.errors import Refusal
 
 
