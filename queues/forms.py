@@ -7,9 +7,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from parcels.models import Parcel
-from queues.draws import DRAW_MAX, DRAW_MIN
 from queues.models import Application, Queue, RemovalReason
 from queues.selectors.staff import parcels_offerable
+from queues.services.draws import DRAW_MAX, DRAW_MIN
 from rgis.personal import iin_validate
 
 DATETIME_INPUT = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")

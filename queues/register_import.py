@@ -34,16 +34,17 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from queues.errors import QueueRefusal
-from queues.ledger import LedgerEvent, ledger_append_many, timestamp_text
+from queues.ledger import LedgerEvent, timestamp_text
 from queues.models import Application, LedgerEntry, Queue
-from queues.services import (
-    Actor,
+from queues.services.applications import registration_day_start
+from queues.services.ledger import ledger_append_many
+from queues.services.transitions import (
     actor_user,
     application_refusal_from,
     queue_audit,
     queue_lock,
-    registration_day_start,
 )
+from rgis.actors import Actor
 from rgis.personal import (
     InvalidIIN,
     iin_digest,

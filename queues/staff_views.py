@@ -19,7 +19,6 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from queues.draws import lots_draw
 from queues.forms import (
     ApplicationRegisterForm,
     CorrectForm,
@@ -30,16 +29,8 @@ from queues.forms import (
     RemoveForm,
 )
 from queues.models import Application, Offer
-from queues.offers import (
-    offer_accept,
-    offer_refusal_confirm,
-    offer_refusal_reject,
-    offer_refusal_request,
-    offer_to_head,
-)
 from queues.register_import import ImportReport, register_import
 from queues.register_uploads import upload_discard, upload_keep, upload_read
-from queues.removals import application_remove
 from queues.selectors.applications import (
     application_head,
     application_history,
@@ -50,20 +41,27 @@ from queues.selectors.applications import (
 from queues.selectors.positions import application_position, application_positions
 from queues.selectors.staff import (
     application_get_for_staff,
+    iin_masked,
     offer_get_for_staff,
     queue_get_for_staff,
     queue_list_with_counts,
     queues_for_staff,
 )
-from queues.services import (
-    application_backdate_decide,
+from queues.services.applications import (
     application_correct,
     application_iin_read,
     application_register,
     application_verify,
-    iin_masked,
-    register_batch_decide,
 )
+from queues.services.backdating import application_backdate_decide, register_batch_decide
+from queues.services.draws import lots_draw
+from queues.services.offers import offer_accept, offer_to_head
+from queues.services.refusals import (
+    offer_refusal_confirm,
+    offer_refusal_reject,
+    offer_refusal_request,
+)
+from queues.services.removals import application_remove
 from rgis.errors import Refusal
 from staff.models import AuditEntry
 from staff.roles import capability

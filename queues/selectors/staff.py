@@ -12,6 +12,7 @@ from django.shortcuts import get_object_or_404
 
 from parcels.models import Parcel
 from queues.models import Application, Offer, Queue, SettlementOfficer
+from rgis.personal import personal_decrypt
 from staff.roles import capability
 
 StaffUser = AbstractBaseUser | AnonymousUser
@@ -83,3 +84,8 @@ def parcels_offerable(queue: Queue) -> QuerySet[Parcel]:
     return Parcel.objects.filter(
         status=Parcel.Status.FREE, settlement_id=queue.settlement_id, purpose_id=queue.purpose_id
     ).order_by("cadastral_number")
+
+
+def iin_masked(application: Application) -> str:
+    """The IIN as staff lists show it by default: its last four digits only."""
+    return "•" * 8 + personal_decrypt(application.iin_encrypted)[-4:]

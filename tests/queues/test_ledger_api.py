@@ -7,9 +7,10 @@ from pathlib import Path
 import pytest
 from django.utils import timezone
 
-from queues.ledger import FORM_KEYS, LedgerEvent, entry_hash_compute, ledger_append_many
+from queues.ledger import FORM_KEYS, LedgerEvent, entry_hash_compute
 from queues.models import GENESIS_HASH, LedgerEntry
-from queues.roots import ledger_root_publish
+from queues.services.ledger import ledger_append_many
+from queues.services.roots import ledger_root_publish
 from tests.queues.ledger_fixtures import NAMES, chain_make
 
 pytestmark = pytest.mark.django_db

@@ -6,7 +6,7 @@ import pytest
 from django.utils import timezone, translation
 
 from parcels.models import LandPurpose
-from queues.ledger import LedgerEvent, ledger_append_many
+from queues.ledger import LedgerEvent
 from queues.selectors.history import (
     MONTH,
     AllocationPace,
@@ -16,6 +16,7 @@ from queues.selectors.history import (
     wait_rounded,
 )
 from queues.selectors.positions import application_position
+from queues.services.ledger import ledger_append_many
 from tests.factories import QueueFactory
 from tests.queues.public_seed import ledger_correct_filed, ledger_register, ledger_status
 
@@ -230,7 +231,8 @@ def test_an_approved_back_dated_registration_is_told_as_registered_ahead(queue):
 
     from queues.selectors.history import application_position_change
     from queues.selectors.positions import application_position
-    from queues.services import application_backdate_decide, application_register
+    from queues.services.applications import application_register
+    from queues.services.backdating import application_backdate_decide
     from tests.factories import StaffUserFactory
     from tests.queues.factories import applications_register, iin_make
 

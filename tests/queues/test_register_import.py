@@ -9,10 +9,10 @@ from openpyxl import Workbook
 
 from queues.errors import QueueRefusal
 from queues.models import Application, LedgerEntry
-from queues.offers import offer_accept, offer_to_head
 from queues.register_import import register_import
 from queues.selectors.positions import application_position
-from queues.services import application_register, application_verify
+from queues.services.applications import application_register, application_verify
+from queues.services.offers import offer_accept, offer_to_head
 from staff.models import AuditEntry
 from tests.queues.factories import ParcelFactory, iin_make
 
