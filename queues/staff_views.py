@@ -28,9 +28,10 @@ from queues.forms import (
     RegisterUploadForm,
     RemoveForm,
 )
+from queues.importing.core import register_import
+from queues.importing.report import ImportReport
+from queues.importing.uploads import upload_discard, upload_keep, upload_read
 from queues.models import Application, Offer
-from queues.register_import import ImportReport, register_import
-from queues.register_uploads import upload_discard, upload_keep, upload_read
 from queues.selectors.applications import (
     application_head,
     application_history,

@@ -6,7 +6,7 @@ answer as for a record that does not exist: nothing tells what lies outside one'
 The management commands and the expiry job are the operator's door and stay unscoped.
 """
 
-from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser, User
 from django.db.models import Count, Q, QuerySet
 from django.shortcuts import get_object_or_404
 
@@ -89,3 +89,8 @@ def parcels_offerable(queue: Queue) -> QuerySet[Parcel]:
 def iin_masked(application: Application) -> str:
     """The IIN as staff lists show it by default: its last four digits only."""
     return "•" * 8 + personal_decrypt(application.iin_encrypted)[-4:]
+
+
+def staff_user_get(username: str) -> User | None:
+    """The account a command names with --user; None when there is none."""
+    return User.objects.filter(username=username).first()

@@ -8,8 +8,8 @@ from django.utils import timezone
 from openpyxl import Workbook
 
 from queues.errors import QueueRefusal
+from queues.importing.core import register_import
 from queues.models import Application, LedgerEntry
-from queues.register_import import register_import
 from queues.selectors.positions import application_position
 from queues.services.applications import application_register, application_verify
 from queues.services.offers import offer_accept, offer_to_head
