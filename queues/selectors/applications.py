@@ -51,7 +51,11 @@ def applications_next(queue: Queue | int, count: int) -> list[Application]:
 
 def application_search(queue: Queue, *, status: str = "", text: str = "") -> QuerySet[Application]:
     """A queue's applications for the officers' list: by status, number, name or IIN."""
-    applications = Application.objects.filter(queue=queue).order_by("filed_at", "number")
+    applications = (
+        Application.objects.filter(queue=queue)
+        .select_related("removal_reason", "parcel")
+        .order_by("filed_at", "number")
+    )
     if status:
         applications = applications.filter(status=status)
     text = " ".join(text.split())

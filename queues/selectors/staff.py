@@ -13,7 +13,13 @@ from django.shortcuts import get_object_or_404
 from parcels.models import Parcel
 from queues.models import Application, Offer, Queue, SettlementOfficer
 from rgis.personal import personal_decrypt
+from staff.models import AuditEntry
 from staff.roles import capability
+
+# What the officers' pages ask of a staff member: every page needs the first, offers and
+# lot draws the second too.
+MANAGE_QUEUES = capability("manage_queues")
+ALLOCATE_PLOTS = capability("allocate_plots")
 
 StaffUser = AbstractBaseUser | AnonymousUser
 
@@ -89,6 +95,55 @@ def parcels_offerable(queue: Queue) -> QuerySet[Parcel]:
 def iin_masked(application: Application) -> str:
     """The IIN as staff lists show it by default: its last four digits only."""
     return "•" * 8 + personal_decrypt(application.iin_encrypted)[-4:]
+
+
+def applications_with_masked_iin(applications: list[Application]) -> list[Application]:
+    """The applications, each with `iin` masked (the full IIN is shown only on request, and
+    that request is audited: services.applications.application_iin_read)."""
+    for application in applications:
+        # An attribute for the page only: no model field holds the masked IIN.
+        application.iin = iin_masked(application)  # type: ignore[attr-defined]
+    return applications
+
+
+def offers_open(queue: Queue) -> list[Offer]:
+    """A queue's open offers, the soonest to expire first."""
+    return list(
+        Offer.objects.filter(application__queue=queue, status=Offer.Status.OPEN)
+        .select_related("application", "parcel")
+        .order_by("expires_at")
+    )
+
+
+def application_open_offer(application: Application) -> Offer | None:
+    """The application's open offer, with its parcel and any refusal awaiting a decision."""
+    return (
+        application.offers.filter(status=Offer.Status.OPEN)
+        .select_related("parcel", "refusal_requested_by")
+        .first()
+    )
+
+
+def application_offers(application: Application) -> QuerySet[Offer]:
+    """Every offer made to the application, oldest first."""
+    return application.offers.select_related("parcel").order_by("offered_at")
+
+
+def application_audit(application: Application) -> QuerySet[AuditEntry]:
+    """The staff actions on the application, from the audit log, oldest first."""
+    return AuditEntry.objects.filter(
+        object_type="queues.application", object_id=str(application.pk)
+    ).order_by("at", "id")
+
+
+def application_in_queue(queue: Queue, pk: int) -> Application | None:
+    """The application with this id if it is in this queue."""
+    return Application.objects.filter(pk=pk, queue=queue).first()
+
+
+def application_by_number(number: str) -> Application:
+    """The application with this number (it exists: a lot draw just named it)."""
+    return Application.objects.get(number=number)
 
 
 def staff_user_get(username: str) -> User | None:

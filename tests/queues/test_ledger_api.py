@@ -143,8 +143,8 @@ def test_the_checking_script_is_served_as_it_is_in_docs(client, db):
 def test_the_download_holds_no_cursor_or_transaction_while_the_client_reads(client, monkeypatch):
     from django.db import connection
 
-    from queues import ledger_api
     from queues.selectors import ledger
+    from queues.views import api as ledger_api
     from tests.factories import QueueFactory
 
     queue = QueueFactory()

@@ -1,5 +1,8 @@
 """The residents' side of the queues: no sign-in, plain HTML forms, light on a cheap phone.
 
+Every page: the look-up of one's applications, the queue list, a queue in order and the
+public check of its ledger (/<lang>/queues/ ...).
+
 - Look-up by application number is a GET form, so a result can be bookmarked and shared
   (an application number names nobody: the public ledger lists them all).
 - Look-up by IIN is a POST form: the IIN then stays out of the address bar, the browser
@@ -12,20 +15,19 @@ import datetime
 import math
 from dataclasses import dataclass
 
-from django import forms
 from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
 from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
 from parcels.maps import allocation_map_render
 from parcels.models import Parcel
+from queues.forms import IinLookupForm, NumberLookupForm
 from queues.models import Application, Queue
 from queues.public_texts import change_parts, pace_text, wait_text
 from queues.selectors.history import AllocationPace, PositionChange, wait_rounded
@@ -40,7 +42,6 @@ from queues.selectors.public import (
 )
 from queues.selectors.queues import queue_get, queue_waiting_total, queues_public_list
 from queues.selectors.verification import ledger_check_cached
-from rgis.personal import InvalidIIN, iin_validate
 from rgis.ratelimit import client_id, rate_count
 
 DEFAULT_SINCE_DAYS = 30
@@ -48,38 +49,6 @@ DEFAULT_SINCE_DAYS = 30
 # a shared cache is configured, which production should have for this to hold across workers).
 IIN_LOOKUP_LIMIT = settings.RGIS_QUEUE_IIN_LOOKUP_LIMIT
 IIN_LOOKUP_WINDOW_SECONDS = settings.RGIS_QUEUE_IIN_LOOKUP_WINDOW
-
-
-class SinceField(forms.DateField):
-    widget = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-
-    def __init__(self) -> None:
-        super().__init__(
-            required=False,
-            label=_lazy("Show changes since"),
-            input_formats=["%Y-%m-%d", "%d.%m.%Y"],
-        )
-
-    def validate(self, value: datetime.date | None) -> None:
-        super().validate(value)
-        if value is not None and value > timezone.localdate():
-            raise forms.ValidationError(_("The date cannot be in the future."))
-
-
-class NumberLookupForm(forms.Form):
-    number = forms.CharField(label=_lazy("Application number"), max_length=40, required=False)
-    since = SinceField()
-
-
-class IinLookupForm(forms.Form):
-    iin = forms.CharField(label=_lazy("IIN"), max_length=20)
-    since = SinceField()
-
-    def clean_iin(self) -> str:
-        try:
-            return iin_validate(self.cleaned_data["iin"])
-        except InvalidIIN as invalid:
-            raise forms.ValidationError(invalid.messages) from None
 
 
 @dataclass
