@@ -168,9 +168,11 @@ class ChainCheck:
                 self._by_previous.get(seen.entry_hash),
                 self._by_hash.get(seen.previous_hash),
             ):
-                other = self._window.get(neighbour) if neighbour is not None else None
+                if neighbour is None:
+                    continue
+                other = self._window.get(neighbour)
                 if other is not None and other.form is not None:
-                    pending.append(neighbour)  # type: ignore[arg-type]
+                    pending.append(neighbour)
 
     def _moved_try(self, sequence: int, seen: _Seen) -> bool:
         assert seen.form is not None

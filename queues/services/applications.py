@@ -18,10 +18,9 @@ from queues.selectors.positions import application_position
 from queues.services.ledger import ledger_append
 from queues.services.transitions import (
     actor_user,
-    application_change,
+    application_changing,
     application_refusal_from,
     queue_audit,
-    queue_lock,
 )
 from rgis.actors import Actor
 from rgis.personal import (
@@ -184,19 +183,16 @@ def _registered_details(application: Application) -> dict[str, Any]:
 
 def application_verify(*, application: Application, actor: Actor) -> Application:
     """Record that the officer checked the applicant's documents (needed to allocate)."""
-    with transaction.atomic():
-        queue = queue_lock(application.queue_id)
-        change = application_change(
-            queue,
-            application,
-            actor=actor,
-            action="queues.application.verify",
-            allowed=Application.LIVE_STATUSES,
-            refusal=lambda locked: (
-                _("Only a waiting or offered application can be verified; this one is %(s)s.")
-                % {"s": locked.get_status_display()}
-            ),
-        )
+    with application_changing(
+        application,
+        actor=actor,
+        action="queues.application.verify",
+        allowed=Application.LIVE_STATUSES,
+        refusal=lambda locked: (
+            _("Only a waiting or offered application can be verified; this one is %(s)s.")
+            % {"s": locked.get_status_display()}
+        ),
+    ) as change:
         if change.application.is_verified:
             raise QueueRefusal(_("The documents of this application are already verified."))
         change.write({"is_verified": True, "verified_at": timezone.now()})
@@ -262,11 +258,9 @@ def application_correct(
     if not reason:
         raise QueueRefusal(_("Say why the record is corrected (e.g. the document it follows)."))
     try:
-        with transaction.atomic():
-            queue = queue_lock(application.queue_id)
-            change = application_change(
-                queue, application, actor=actor, action="queues.application.correct"
-            )
+        with application_changing(
+            application, actor=actor, action="queues.application.correct"
+        ) as change:
             locked = change.application
             values = _correction_values(locked, changes)
             if (

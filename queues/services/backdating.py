@@ -13,7 +13,7 @@ from queues.ledger import LedgerEvent, timestamp_text
 from queues.models import Application, LedgerEntry, Queue
 from queues.selectors.positions import application_position
 from queues.services.ledger import ledger_append_many
-from queues.services.transitions import actor_user, application_change, queue_audit, queue_lock
+from queues.services.transitions import actor_user, application_changing, queue_audit, queue_lock
 from queues.tasks import queue_moved_announce
 from rgis.actors import Actor
 from rgis.personal import ledger_pseudonym, personal_decrypt_or_fail
@@ -33,18 +33,15 @@ def application_backdate_decide(
 ) -> Application:
     """A second officer approves a back-dated filing date (the application takes its place
     in line) or rejects it (it takes its place as filed on its registration day)."""
-    with transaction.atomic():
-        queue = queue_lock(application.queue_id)
-        change = application_change(
-            queue,
-            application,
-            actor=actor,
-            action="queues.application.backdate_approve"
-            if approve
-            else "queues.application.backdate_reject",
-            allowed=[Application.Status.PENDING],
-            refusal=lambda _locked: _("This application is not awaiting a decision on its date."),
-        )
+    with application_changing(
+        application,
+        actor=actor,
+        action="queues.application.backdate_approve"
+        if approve
+        else "queues.application.backdate_reject",
+        allowed=[Application.Status.PENDING],
+        refusal=lambda _locked: _("This application is not awaiting a decision on its date."),
+    ) as change:
         locked = change.application
         user = _second_officer(locked, actor)
         filed_before = locked.filed_at

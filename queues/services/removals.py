@@ -1,13 +1,12 @@
 """Taking an application off the queue, for a reason from the configurable list."""
 
-from django.db import transaction
 from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from queues.errors import QueueRefusal
 from queues.models import Application, LedgerEntry, RemovalReason
-from queues.services.transitions import application_change, queue_lock
+from queues.services.transitions import application_changing
 from rgis.actors import Actor
 
 
@@ -33,16 +32,13 @@ def application_remove(
 ) -> Application:
     """Take a waiting application off the queue; the note goes to the audit log only."""
     removal_reason = removal_reason_get(reason)
-    with transaction.atomic():
-        queue = queue_lock(application.queue_id)
-        change = application_change(
-            queue,
-            application,
-            actor=actor,
-            action="queues.application.remove",
-            allowed=[Application.Status.WAITING],
-            refusal=_not_removable,
-        )
+    with application_changing(
+        application,
+        actor=actor,
+        action="queues.application.remove",
+        allowed=[Application.Status.WAITING],
+        refusal=_not_removable,
+    ) as change:
         change.write(
             {
                 "status": Application.Status.REMOVED,

@@ -3,15 +3,17 @@
 Lock in the one order (queues/services/__init__.py), check the status the application
 comes from, write, append the ledger event, record the audit entry, and announce on commit:
 application_change() does the first two and returns an ApplicationChange, whose write()
-and record() do the rest. The services differ only in their rule.
+and record() do the rest; application_changing() opens the transaction and locks the queue
+first, for a change that locks nothing else. The services differ only in their rule.
 """
 
-from collections.abc import Callable, Collection, Mapping
+from collections.abc import Callable, Collection, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
 from django.contrib.auth.models import User
-from django.db import IntegrityError
+from django.db import IntegrityError, transaction
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
@@ -165,3 +167,21 @@ def application_change(
         assert refusal is not None, "a status rule says why it refuses"
         raise QueueRefusal(refusal(locked))
     return ApplicationChange(queue, locked, actor, action, system_name)
+
+
+@contextmanager
+def application_changing(
+    application: Application,
+    *,
+    actor: Actor,
+    action: str,
+    allowed: Collection[str] = (),
+    refusal: Callable[[Application], str | Promise] | None = None,
+) -> Iterator[ApplicationChange]:
+    """A change of one application in a transaction of its own: the queue locked, then the
+    application (application_change); any error inside rolls all of it back."""
+    with transaction.atomic():
+        queue = queue_lock(application.queue_id)
+        yield application_change(
+            queue, application, actor=actor, action=action, allowed=allowed, refusal=refusal
+        )
