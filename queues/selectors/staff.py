@@ -21,16 +21,14 @@ from staff.roles import capability
 MANAGE_QUEUES = capability("manage_queues")
 ALLOCATE_PLOTS = capability("allocate_plots")
 
-StaffUser = AbstractBaseUser | AnonymousUser
 
-
-def staff_sees_every_queue(user: StaffUser) -> bool:
+def staff_sees_every_queue(user: AbstractBaseUser | AnonymousUser) -> bool:
     """Superusers and administrators (who manage staff) see every settlement's queues."""
     # is_superuser and has_perm come with PermissionsMixin, which AbstractBaseUser lacks.
     return bool(user.is_superuser or user.has_perm(capability("manage_staff")))  # type: ignore[union-attr]
 
 
-def queues_for_staff(user: StaffUser) -> QuerySet[Queue]:
+def queues_for_staff(user: AbstractBaseUser | AnonymousUser) -> QuerySet[Queue]:
     """The queues a staff member may see and act on: those of their settlements."""
     queues = Queue.objects.all()
     if staff_sees_every_queue(user):
@@ -42,14 +40,14 @@ def queues_for_staff(user: StaffUser) -> QuerySet[Queue]:
     )
 
 
-def queue_get_for_staff(*, user: StaffUser, slug: str) -> Queue:
+def queue_get_for_staff(*, user: AbstractBaseUser | AnonymousUser, slug: str) -> Queue:
     """A queue of the staff member's settlements by its code; 404 otherwise."""
     return get_object_or_404(
         queues_for_staff(user).select_related("settlement", "purpose"), slug=slug
     )
 
 
-def application_get_for_staff(*, user: StaffUser, pk: int) -> Application:
+def application_get_for_staff(*, user: AbstractBaseUser | AnonymousUser, pk: int) -> Application:
     """An application in one of the staff member's settlements' queues; 404 otherwise."""
     return get_object_or_404(
         Application.objects.filter(queue__in=queues_for_staff(user)).select_related(
@@ -59,7 +57,7 @@ def application_get_for_staff(*, user: StaffUser, pk: int) -> Application:
     )
 
 
-def offer_get_for_staff(*, user: StaffUser, pk: int) -> Offer:
+def offer_get_for_staff(*, user: AbstractBaseUser | AnonymousUser, pk: int) -> Offer:
     """An offer in one of the staff member's settlements' queues; 404 otherwise."""
     return get_object_or_404(
         Offer.objects.filter(application__queue__in=queues_for_staff(user)).select_related(
