@@ -22,8 +22,8 @@ def main(queue_slug: str, count: int) -> None:
 
     from parcels.models import Parcel
     from queues.models import Queue
-    from queues.offers import offer_accept, offer_to_head
-    from queues.services import application_verify
+    from queues.services.applications import application_verify
+    from queues.services.offers import offer_accept, offer_to_head
 
     officer, _created = User.objects.get_or_create(username="bench-officer", is_staff=True)
     queue = Queue.objects.get(slug=queue_slug)

@@ -145,7 +145,8 @@ def _register_file(path: Path, rows: int) -> int:
 
 
 def _chain_problems(connection, queue_slug: str) -> list:
-    from queues.ledger import chain_problems, timestamp_text
+    from queues.ledger import timestamp_text
+    from queues.ledger_check import chain_problems
 
     with connection.cursor() as cursor:
         cursor.execute(

@@ -8,16 +8,16 @@ what they draw stays the same (folium takes tens of milliseconds to build a map)
 
 import hashlib
 import json
+from collections.abc import Sequence
 
 from django.conf import settings
-from django.contrib.gis.db.models.functions import AsGeoJSON, Transform
 from django.core.cache import cache
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from parcels.layers import STATUS_COLOURS
-from parcels.models import Parcel, Settlement
-from parcels.selectors import MAP_FEATURE_LIMIT, parcels_being_allocated
+from parcels.models import Parcel
+from rgis.geojson import features_bounds
 from rgis.maps.render import RenderedMap, features_map_render
 
 CACHE_SECONDS = 24 * 3600
@@ -85,24 +85,15 @@ def parcel_map_render(parcel: Parcel) -> RenderedMap:
     return rendered
 
 
-def allocation_map_render(
-    *,
-    settlement: Settlement | None = None,
-    purpose_code: str | None = None,
-    limit: int = MAP_FEATURE_LIMIT,
-) -> RenderedMap | None:
+def allocation_map_render(parcels: Sequence[Parcel]) -> RenderedMap | None:
     """Where plots are handed out now: parcels reserved for an offer or allocated lately
     (parcels.selectors.parcels_being_allocated), on a small map; None when there are none.
 
-    For the resident's queue page: `allocation_map_render(settlement=queue.settlement,
-    purpose_code=queue.purpose.code)`, then in the template
+    Each parcel carries its boundary as `geojson` (WGS 84). The resident's queue look-up
+    feeds it queues.selectors.public.parcels_being_allocated_for and places `map.html` and
+    `map.script` itself; another page may use
     `{% include "parcels/includes/allocation_map.html" with allocation_map=... %}`.
     """
-    parcels = list(
-        parcels_being_allocated(settlement, purpose_code).annotate(
-            geojson=AsGeoJSON(Transform("geometry", 4326), precision=6)
-        )[:limit]
-    )
     if not parcels:
         return None
     key = _cache_key(
@@ -115,7 +106,7 @@ def allocation_map_render(
         rendered = features_map_render(
             {"type": "FeatureCollection", "features": features},
             name=_("Plots being allocated now"),
-            bounds=_bounds(features),
+            bounds=features_bounds(features),
             colour=STATUS_COLOURS[Parcel.Status.RESERVED],
         )
         cache.set(key, rendered, CACHE_SECONDS)

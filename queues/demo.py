@@ -15,9 +15,9 @@ from django.utils import timezone
 from parcels.demo import demo_settlement_get
 from parcels.models import LandPurpose, Parcel
 from queues.models import Queue, RemovalReason
-from queues.offers import offer_accept, offer_to_head
-from queues.removals import application_remove
-from queues.services import application_register, application_verify
+from queues.services.applications import application_register, application_verify
+from queues.services.offers import offer_accept, offer_to_head
+from queues.services.removals import application_remove
 from rgis.personal import iin_invented
 
 DEMO_APPLICANTS = 240

@@ -1,5 +1,7 @@
-"""Forms of the queue officers' pages (plain HTML forms, keyboard-friendly)."""
+"""Forms of the queue pages: the officers' (plain HTML forms, keyboard-friendly) and the
+residents' look-up."""
 
+import datetime
 from typing import Any
 
 from django import forms
@@ -7,10 +9,10 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from parcels.models import Parcel
-from queues.draws import DRAW_MAX, DRAW_MIN
 from queues.models import Application, Queue, RemovalReason
-from queues.selectors import parcels_offerable
-from rgis.personal import iin_validate
+from queues.selectors.staff import parcels_offerable
+from queues.services.draws import DRAW_MAX, DRAW_MIN
+from rgis.personal import InvalidIIN, iin_validate
 
 DATETIME_INPUT = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
 DATETIME_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S", "%d.%m.%Y %H:%M", "%Y-%m-%d %H:%M"]
@@ -172,3 +174,47 @@ class RegisterUploadForm(forms.Form):
             "work too)."
         ),
     )
+
+
+def form_errors_labelled(form: forms.Form) -> str:
+    """Every error of a bound form as one flash message, each after its field's label."""
+    texts = {name: " ".join(str(error) for error in errors) for name, errors in form.errors.items()}
+    return " ".join(
+        f"{form.fields[name].label}: {text}" if name in form.fields else text
+        for name, text in texts.items()
+    )
+
+
+# The residents' look-up -------------------------------------------------------------------
+
+
+class SinceField(forms.DateField):
+    widget = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+    def __init__(self) -> None:
+        super().__init__(
+            required=False,
+            label=_("Show changes since"),
+            input_formats=["%Y-%m-%d", "%d.%m.%Y"],
+        )
+
+    def validate(self, value: datetime.date | None) -> None:
+        super().validate(value)
+        if value is not None and value > timezone.localdate():
+            raise forms.ValidationError(_("The date cannot be in the future."))
+
+
+class NumberLookupForm(forms.Form):
+    number = forms.CharField(label=_("Application number"), max_length=40, required=False)
+    since = SinceField()
+
+
+class IinLookupForm(forms.Form):
+    iin = forms.CharField(label=_("IIN"), max_length=20)
+    since = SinceField()
+
+    def clean_iin(self) -> str:
+        try:
+            return iin_validate(self.cleaned_data["iin"])
+        except InvalidIIN as invalid:
+            raise forms.ValidationError(invalid.messages) from None

@@ -1,58 +1,40 @@
 """E-mails to applicants who left an address: status changes and "you are near the head".
 
 Each mail carries both state languages, Kazakh first then Russian (the applicant chose no
-language when filing), the application number and a link to the public lookup. Mails go
-out from background jobs (queues/tasks.py), never from the request that changed the queue.
+language when filing), the application number and a link to the public lookup. Mails are
+built by background jobs (queues/tasks.py), never in the request that changed the queue,
+and go out through the outbox (rgis.mail).
 """
 
 import datetime
+from typing import Any
 from urllib.parse import urlencode
 
 from django.conf import settings
 from django.db import transaction
-from django.template.loader import render_to_string
-from django.urls import NoReverseMatch, reverse
-from django.utils import timezone, translation
+from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from queues.models import Application, Offer
-from queues.selectors import application_position, applications_next
-from rgis.mail import letter_queue
-
-MAIL_LANGUAGES = ("kk", "ru")
-# The public lookup page is another engineer's (URL name queues:lookup); until it exists
-# the link points where it will be.
-LOOKUP_FALLBACK_PATH = "/queues/lookup/"
+from queues.selectors.applications import applications_next
+from queues.selectors.positions import application_position
+from rgis.mail import letter_in_state_languages, letter_queue, public_url
 
 
 def lookup_link(number: str) -> str:
     """The public lookup of one application, in the active language."""
-    try:
-        path = reverse("queues:lookup")
-    except NoReverseMatch:
-        path = LOOKUP_FALLBACK_PATH
-    base = str(settings.RGIS_PUBLIC_URL).rstrip("/")
-    return f"{base}{path}?{urlencode({'number': number})}"
+    return public_url(f"{reverse('queues:lookup')}?{urlencode({'number': number})}")
 
 
-def _bilingual(template: str, context: dict) -> tuple[str, str]:
-    """Subject and body in Kazakh and Russian, one after the other."""
-    subjects, bodies = [], []
-    for language in MAIL_LANGUAGES:
-        with translation.override(language):
-            subjects.append(
-                _("Land-plot queue: application %(number)s") % {"number": context["number"]}
-            )
-            bodies.append(
-                render_to_string(
-                    template, {**context, "link": lookup_link(context["number"])}
-                ).strip()
-            )
-    return " / ".join(dict.fromkeys(subjects)), "\n\n----------\n\n".join(bodies)
-
-
-def _send(application: Application, template: str, context: dict) -> None:
-    subject, body = _bilingual(template, {"number": application.number, **context})
+def _send(application: Application, template: str, context: dict[str, Any]) -> None:
+    number = application.number
+    subject, body = letter_in_state_languages(
+        subject=lambda: _("Land-plot queue: application %(number)s") % {"number": number},
+        template=template,
+        # A callable: the template calls it once per language, each link to its own pages.
+        context={"number": number, **context, "link": lambda: lookup_link(number)},
+    )
     letter_queue(to=application.email, subject=subject, body=body)
 
 

@@ -10,7 +10,7 @@ from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from queues.history import AllocationPace, PositionChange, RoundedWait
+from queues.selectors.history import AllocationPace, PositionChange, RoundedWait
 
 
 def count_text(value: float, decimals: int = 0) -> str:

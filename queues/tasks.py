@@ -1,6 +1,12 @@
-"""Background jobs of the queues: e-mails to applicants and the expiry of offers."""
+"""Background jobs of the queues that the services start: e-mails to applicants.
 
-from django.utils import timezone
+The services call the enqueue helpers below inside their transaction; the job runs once it
+commits. The jobs a timer runs instead (the expiry of offers, the daily ledger roots) call
+a service that enqueues these, so they are declared beside that service, above this module:
+queues/services/offers.py (offers_expire_task) and queues/services/roots.py
+(ledger_roots_publish_task).
+"""
+
 from django_tasks import task
 
 from queues import notifications
@@ -18,15 +24,6 @@ def application_status_notify_task(application_id: int, status: str) -> bool:
 def near_head_notify_task(queue_id: int) -> int:
     """E-mail, once, the applicants who came within N places of the head of the queue."""
     return notifications.near_head_mails_send(queue_id)
-
-
-@task(queue_name="default")
-def offers_expire_task() -> int:
-    """Close the offers whose time ran out and pass their parcels to the next in line."""
-    # Imported here: the offer services enqueue this module's tasks.
-    from queues.offers import offers_expire
-
-    return len(offers_expire(now=timezone.now()))
 
 
 def status_change_announce(application: Application) -> None:

@@ -3,8 +3,8 @@ from django.contrib import admin
 from django.urls import include, path
 
 import geodata.urls
+import queues.urls
 import staff.urls
-from queues.position_api import application_position_api
 from rgis import views
 
 urlpatterns = [
@@ -12,12 +12,8 @@ urlpatterns = [
     path("api/staff/", include((staff.urls.api_patterns, "staff-api"))),
     path("api/imports/", include("geodata.api_urls")),
     path("api/", include(geodata.urls.lookup_patterns)),
-    path(
-        "api/queues/applications/<str:number>",
-        application_position_api,
-        name="queue_application_position",
-    ),
-    path("api/queues/", include("queues.api_urls")),
+    path("api/queues/applications/", include(queues.urls.position_api_patterns)),
+    path("api/queues/", include((queues.urls.api_patterns, "queues_api"))),
     path("api/parcels/", include("parcels.api_urls")),
     path("api/appeals/", include("appeals.public_api_urls")),
     path("tiles/parcels/", include("parcels.tile_urls")),
@@ -31,11 +27,11 @@ urlpatterns += i18n_patterns(
     path("search/", views.search, name="search"),
     path("plans/", include((geodata.urls.public_patterns, "plans"))),
     path("parcels/", include("parcels.urls")),
-    path("queues/", include("queues.public_urls")),
+    path("queues/", include((queues.urls.public_patterns, "queues"))),
     path("appeals/", include("appeals.public_urls")),
     path("staff/imports/", include("geodata.staff_urls")),
     path("staff/parcels/", include("parcels.staff_urls")),
-    path("staff/queues/", include("queues.staff_urls")),
+    path("staff/queues/", include((queues.urls.staff_patterns, "queue_staff"))),
     path("staff/appeals/", include("appeals.staff_urls")),
     path("staff/", include((staff.urls.staff_patterns, "staff"))),
     path("admin/", admin.site.urls),

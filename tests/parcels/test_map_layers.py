@@ -7,6 +7,7 @@ import re
 
 import mapbox_vector_tile
 import pytest
+from django.contrib.gis.db.models.functions import AsGeoJSON, Transform
 from django.utils import timezone
 
 from parcels.maps import allocation_map_render
@@ -127,9 +128,17 @@ def test_the_home_map_offers_both_layers_with_their_legends(client, registry):
     assert "/tiles/parcels/allocating/{z}/{x}/{y}.mvt?v=" in page
 
 
+def _being_allocated_with_boundaries(settlement):
+    return list(
+        parcels_being_allocated(settlement).annotate(
+            geojson=AsGeoJSON(Transform("geometry", 4326), precision=6)
+        )
+    )
+
+
 def test_the_allocation_map_snippet_draws_the_parcels_handed_out(registry):
-    rendered = allocation_map_render(settlement=settlement_make())
+    rendered = allocation_map_render(_being_allocated_with_boundaries(settlement_make()))
     assert rendered is not None
     assert "06-097-001-000" in rendered.script and "06-097-001-001" in rendered.script
     assert "06-097-001-002" not in rendered.script  # allocated 200 days ago
-    assert allocation_map_render(settlement=settlement_make("shu")) is None
+    assert allocation_map_render(_being_allocated_with_boundaries(settlement_make("shu"))) is None

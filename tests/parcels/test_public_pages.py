@@ -6,8 +6,8 @@ import pytest
 from django.core.management import call_command
 
 from parcels.models import Parcel
-from queues.offers import offer_accept, offer_to_head
-from queues.services import application_verify
+from queues.services.applications import application_verify
+from queues.services.offers import offer_accept, offer_to_head
 from tests.factories import QueueFactory
 from tests.parcels.factories import registry_import, rows_of, version_make
 from tests.queues.factories import applications_register

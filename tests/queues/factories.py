@@ -8,7 +8,7 @@ from django.apps import apps
 from django.contrib.gis.geos import MultiPolygon, Polygon
 from django.utils import timezone
 
-from queues.services import application_register
+from queues.services.applications import application_register
 from rgis.personal import iin_check_digit
 
 # Counted from far above the small indices tests pass explicitly, so the two never meet.
@@ -75,7 +75,7 @@ def applications_register(queue, count: int, *, start: int = 0, email: bool = Fa
 
 def refuse_on_behalf(offer, officer, *, second=None):
     """The applicant's signed refusal recorded by `officer`, confirmed by a second officer."""
-    from queues.offers import offer_refusal_confirm, offer_refusal_request
+    from queues.services.refusals import offer_refusal_confirm, offer_refusal_request
     from tests.factories import StaffUserFactory
 
     offer_refusal_request(

@@ -11,9 +11,10 @@ import json
 from django.db import connection
 from django.utils import timezone
 
-from queues.ledger import FORM_KEYS, entry_hash_compute, ledger_append, published_entry
+from queues.ledger import FORM_KEYS, entry_hash_compute, published_entry
 from queues.models import LedgerEntry, Queue
-from queues.services import application_register
+from queues.services.applications import application_register
+from queues.services.ledger import ledger_append
 from tests.queues.factories import iin_make
 
 NAMES = [f"Тестов Ледгер {index}" for index in range(10)]

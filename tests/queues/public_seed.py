@@ -17,11 +17,12 @@ from django.apps import apps
 from django.utils import timezone
 
 from parcels.models import Parcel
-from queues.ledger import LedgerEvent, ledger_append_many, timestamp_text
+from queues.ledger import LedgerEvent, timestamp_text
 from queues.models import Application, LedgerEntry, Queue, RemovalReason
-from queues.offers import offer_accept, offer_to_head
-from queues.removals import application_remove
-from queues.services import application_register, application_verify
+from queues.services.applications import application_register, application_verify
+from queues.services.ledger import ledger_append_many
+from queues.services.offers import offer_accept, offer_to_head
+from queues.services.removals import application_remove
 from rgis.personal import iin_digest, personal_encrypt
 from tests.factories import QueueFactory, SettlementFactory, StaffUserFactory
 from tests.queues.factories import ParcelFactory, iin_make, refuse_on_behalf

@@ -6,8 +6,8 @@ from django.utils import timezone
 
 from queues.errors import QueueRefusal
 from queues.models import Application, LedgerEntry
-from queues.selectors import application_position
-from queues.services import application_register
+from queues.selectors.positions import application_position
+from queues.services.applications import application_register
 from rgis.personal import InvalidIIN, iin_validate
 from tests.factories import QueueFactory
 

@@ -2,9 +2,9 @@ import hashlib
 
 import pytest
 
-from queues.draws import lots_draw
 from queues.errors import QueueRefusal
 from queues.models import Application, LedgerEntry, Offer
+from queues.services.draws import lots_draw
 from tests.factories import StaffUserFactory
 from tests.queues.factories import ParcelFactory, applications_register
 

@@ -7,9 +7,10 @@ from pathlib import Path
 import pytest
 from django.utils import timezone
 
-from queues.ledger import FORM_KEYS, LedgerEvent, entry_hash_compute, ledger_append_many
+from queues.ledger import FORM_KEYS, LedgerEvent, entry_hash_compute
 from queues.models import GENESIS_HASH, LedgerEntry
-from queues.roots import ledger_root_publish
+from queues.services.ledger import ledger_append_many
+from queues.services.roots import ledger_root_publish
 from tests.queues.ledger_fixtures import NAMES, chain_make
 
 pytestmark = pytest.mark.django_db
@@ -142,7 +143,8 @@ def test_the_checking_script_is_served_as_it_is_in_docs(client, db):
 def test_the_download_holds_no_cursor_or_transaction_while_the_client_reads(client, monkeypatch):
     from django.db import connection
 
-    from queues import ledger, ledger_api
+    from queues.selectors import ledger
+    from queues.views import api as ledger_api
     from tests.factories import QueueFactory
 
     queue = QueueFactory()

@@ -10,8 +10,8 @@ import tracemalloc
 
 import pytest
 
-from queues.ledger import FORM_KEYS, chain_problems, entry_hash_compute
-from queues.ledger_check import chain_check, entries_from_lines
+from queues.ledger import FORM_KEYS, entry_hash_compute
+from queues.ledger_check import chain_check, chain_problems, entries_from_lines
 from queues.models import GENESIS_HASH
 
 

@@ -10,9 +10,10 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from parcels.models import LandPurpose
-from queues.ledger import LedgerEvent, ledger_append_many
+from queues.ledger import LedgerEvent
 from queues.models import LedgerEntry, LedgerRoot
-from queues.roots import ledger_root_publish, ledger_roots_publish_task
+from queues.services.ledger import ledger_append_many
+from queues.services.roots import ledger_root_publish, ledger_roots_publish_task
 from rgis.errors import Refusal
 from tests.factories import QueueFactory
 from tests.queues.ledger_fixtures import chain_make

@@ -17,10 +17,11 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.utils import timezone
 
-from queues.ledger import LedgerEvent, ledger_append_many
+from queues.ledger import LedgerEvent
 from queues.models import LedgerEntry
-from queues.roots import ledger_root_publish
-from queues.verify import background_checks
+from queues.selectors.verification import background_checks
+from queues.services.ledger import ledger_append_many
+from queues.services.roots import ledger_root_publish
 from tests.factories import QueueFactory
 from tests.queues.ledger_fixtures import (
     NAMES,

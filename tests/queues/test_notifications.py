@@ -5,9 +5,9 @@ from django.utils import translation
 from django.utils.translation import gettext
 
 from queues.models import Application
-from queues.offers import offer_accept, offer_to_head
-from queues.removals import application_remove
-from queues.services import application_verify
+from queues.services.applications import application_verify
+from queues.services.offers import offer_accept, offer_to_head
+from queues.services.removals import application_remove
 from tests.factories import StaffUserFactory
 from tests.queues.factories import ParcelFactory, applications_register, refuse_on_behalf
 

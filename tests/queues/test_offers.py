@@ -6,9 +6,9 @@ from django.utils import timezone
 from parcels.models import Parcel
 from queues.errors import QueueRefusal
 from queues.models import Application, LedgerEntry, Offer
-from queues.offers import offer_accept, offer_to_head, offers_expire
-from queues.selectors import application_position
-from queues.services import application_verify
+from queues.selectors.positions import application_position
+from queues.services.applications import application_verify
+from queues.services.offers import offer_accept, offer_to_head, offers_expire
 from staff.models import AuditEntry
 from tests.factories import StaffUserFactory
 from tests.queues.factories import ParcelFactory, applications_register, iin_make, refuse_on_behalf
@@ -188,7 +188,7 @@ def test_the_expiry_command_closes_due_offers(queue, officer):
 
 
 def test_the_expiry_job_closes_due_offers(queue, run_jobs):
-    from queues.tasks import offers_expire_task
+    from queues.services.offers import offers_expire_task
 
     applications_register(queue, 2)
     offer = offer_to_head(queue=queue, parcel=ParcelFactory(), actor=None)
@@ -205,7 +205,7 @@ def test_the_expiry_job_closes_due_offers(queue, run_jobs):
 def _same_person_in(queue_slug: str, settlement_name: str, iin: str, purpose: str = "izhs"):
     """The person's application in another settlement's queue (for `purpose`)."""
     from parcels.models import LandPurpose
-    from queues.services import application_register
+    from queues.services.applications import application_register
     from tests.factories import QueueFactory, SettlementFactory
 
     other_queue = QueueFactory(

@@ -8,8 +8,8 @@ from django.test import Client
 
 from parcels.models import Parcel, Settlement
 from queues.models import Application, LedgerEntry, Offer, Queue
-from queues.offers import offer_to_head
-from queues.services import application_register, application_verify
+from queues.services.applications import application_register, application_verify
+from queues.services.offers import offer_to_head
 from staff.models import AuditEntry
 from tests.factories import QueueFactory, StaffUserFactory
 from tests.queues.factories import ParcelFactory, iin_make

@@ -4,7 +4,7 @@ import pytest
 from django.utils import timezone
 
 from queues.models import Application
-from queues.services import application_register
+from queues.services.applications import application_register
 from tests.factories import QueueFactory
 
 pytestmark = pytest.mark.django_db

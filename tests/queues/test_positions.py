@@ -6,10 +6,14 @@ from django.utils import timezone
 
 from queues.errors import QueueRefusal
 from queues.models import Application, LedgerEntry
-from queues.offers import offer_accept, offer_to_head
-from queues.removals import application_remove
-from queues.selectors import application_position, application_positions
-from queues.services import application_correct, application_register, application_verify
+from queues.selectors.positions import application_position, application_positions
+from queues.services.applications import (
+    application_correct,
+    application_register,
+    application_verify,
+)
+from queues.services.offers import offer_accept, offer_to_head
+from queues.services.removals import application_remove
 from tests.factories import QueueFactory, SettlementFactory
 from tests.queues.factories import ParcelFactory, applications_register, iin_make
 

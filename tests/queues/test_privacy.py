@@ -26,7 +26,7 @@ from django.urls.exceptions import Resolver404
 from django.urls.resolvers import LocalePrefixPattern, RegexPattern, RoutePattern
 from django.utils import translation
 
-from queues import public_selectors
+from queues.selectors import public as public_selectors
 from rgis.personal import name_mask
 from tests.queues.public_seed import PEOPLE, Person, Seed, seed_public_queues
 

@@ -6,7 +6,8 @@ import pytest
 from django.utils import timezone, translation
 
 from parcels.models import LandPurpose
-from queues.history import (
+from queues.ledger import LedgerEvent
+from queues.selectors.history import (
     MONTH,
     AllocationPace,
     application_position_change,
@@ -14,8 +15,8 @@ from queues.history import (
     wait_estimate,
     wait_rounded,
 )
-from queues.ledger import LedgerEvent, ledger_append_many
-from queues.selectors import application_position
+from queues.selectors.positions import application_position
+from queues.services.ledger import ledger_append_many
 from tests.factories import QueueFactory
 from tests.queues.public_seed import ledger_correct_filed, ledger_register, ledger_status
 
@@ -228,9 +229,10 @@ def test_an_approved_back_dated_registration_is_told_as_registered_ahead(queue):
 
     from django.utils import timezone
 
-    from queues.history import application_position_change
-    from queues.selectors import application_position
-    from queues.services import application_backdate_decide, application_register
+    from queues.selectors.history import application_position_change
+    from queues.selectors.positions import application_position
+    from queues.services.applications import application_register
+    from queues.services.backdating import application_backdate_decide
     from tests.factories import StaffUserFactory
     from tests.queues.factories import applications_register, iin_make
 

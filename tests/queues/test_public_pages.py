@@ -7,11 +7,11 @@ import pytest
 from django.core.cache import cache
 from django.utils import timezone, translation
 
-from queues import public_views
-from queues.history import PositionChange, RoundedWait
-from queues.public_selectors import queue_waiting_page
 from queues.public_texts import change_parts, wait_text
-from queues.selectors import application_position
+from queues.selectors.history import PositionChange, RoundedWait
+from queues.selectors.positions import application_position
+from queues.selectors.public import queue_waiting_page
+from queues.views import public as public_views
 from tests.queues.factories import applications_register
 from tests.queues.public_seed import PEOPLE, seed_public_queues
 

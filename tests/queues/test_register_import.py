@@ -8,11 +8,11 @@ from django.utils import timezone
 from openpyxl import Workbook
 
 from queues.errors import QueueRefusal
+from queues.importing.core import register_import
 from queues.models import Application, LedgerEntry
-from queues.offers import offer_accept, offer_to_head
-from queues.register_import import register_import
-from queues.selectors import application_position
-from queues.services import application_register, application_verify
+from queues.selectors.positions import application_position
+from queues.services.applications import application_register, application_verify
+from queues.services.offers import offer_accept, offer_to_head
 from staff.models import AuditEntry
 from tests.queues.factories import ParcelFactory, iin_make
 

@@ -2,9 +2,9 @@ import pytest
 
 from queues.errors import QueueRefusal
 from queues.models import Application, LedgerEntry, RemovalReason
-from queues.offers import offer_to_head
-from queues.removals import application_remove
-from queues.selectors import application_position
+from queues.selectors.positions import application_position
+from queues.services.offers import offer_to_head
+from queues.services.removals import application_remove
 from staff.models import AuditEntry
 from tests.factories import StaffUserFactory
 from tests.queues.factories import ParcelFactory, applications_register

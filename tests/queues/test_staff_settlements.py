@@ -8,8 +8,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from parcels.models import Parcel
 from queues.models import Application, LedgerEntry, Offer, SettlementOfficer
-from queues.offers import offer_to_head
-from queues.services import application_verify
+from queues.services.applications import application_verify
+from queues.services.offers import offer_to_head
 from staff.models import AuditEntry
 from tests.factories import QueueFactory, SettlementFactory, StaffUserFactory
 from tests.queues.factories import ParcelFactory, applications_register, iin_make

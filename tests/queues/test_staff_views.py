@@ -418,7 +418,7 @@ def test_a_refusal_on_the_applicants_behalf_needs_a_document_and_a_second_office
 def test_the_database_refuses_a_refused_offer_without_two_officers(queue):
     from django.db import IntegrityError, transaction
 
-    from queues.offers import offer_to_head
+    from queues.services.offers import offer_to_head
     from tests.factories import StaffUserFactory
 
     applications_register(queue, 1)

@@ -17,7 +17,7 @@ from django.db import connection
 from psycopg2 import errors
 
 from queues.models import Application, LedgerEntry
-from queues.services import application_register
+from queues.services.applications import application_register
 from tests.factories import QueueFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)

@@ -12,7 +12,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import translation
 
-from queues.offers import offer_to_head
+from queues.services.offers import offer_to_head
 from rgis.models import OutboundLetter
 from staff.models import AuditEntry
 from tests.factories import QueueFactory, StaffUserFactory

@@ -18,7 +18,7 @@ from appeals.models import Appeal, Category
 from appeals.services import Applicant, appeal_file
 from queues.errors import QueueRefusal
 from queues.models import Application, LedgerEntry
-from queues.services import application_register, application_verify
+from queues.services.applications import application_register, application_verify
 from rgis import personal
 from tests.factories import QueueFactory
 

@@ -1,11 +1,12 @@
 import datetime
 from pathlib import Path
 
-from django.contrib.auth.models import User
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from queues.models import Queue
-from queues.register_import import ImportReport, register_import
+from queues.importing.core import register_import
+from queues.importing.report import ImportReport
+from queues.selectors.queues import queue_get
+from queues.selectors.staff import staff_user_get
 from rgis.errors import Refusal
 
 
@@ -33,7 +34,7 @@ class Command(BaseCommand):
         parser.add_argument("--reason", default="", help="why these applications enter now")
 
     def handle(self, *args: object, **options: object) -> None:
-        queue = Queue.objects.filter(slug=options["queue"]).first()
+        queue = queue_get(str(options["queue"]))
         if queue is None:
             raise CommandError(f"No queue with the code {options['queue']}.")
         path = options["path"]
@@ -42,9 +43,11 @@ class Command(BaseCommand):
             raise CommandError(f"No such file: {path}")
         user = None
         if options["user"]:
-            user = User.objects.filter(username=options["user"]).first()
+            user = staff_user_get(str(options["user"]))
             if user is None:
                 raise CommandError(f"No user named {options['user']}.")
+        document_date = options["document_date"]
+        assert document_date is None or isinstance(document_date, datetime.date)
         try:
             report = register_import(
                 queue=queue,
@@ -53,7 +56,7 @@ class Command(BaseCommand):
                 actor=user,
                 commit=bool(options["commit"]),
                 backdate_document=str(options["document"]),
-                backdate_document_date=options["document_date"],  # type: ignore[arg-type]
+                backdate_document_date=document_date,
                 backdate_reason=str(options["reason"]),
             )
         except Refusal as refusal:

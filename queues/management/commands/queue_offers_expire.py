@@ -1,7 +1,7 @@
 from django.core.management.base import BaseCommand
 from django.utils import timezone
 
-from queues.offers import offers_expire
+from queues.services.offers import offers_expire
 
 
 class Command(BaseCommand):

@@ -4,9 +4,8 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from queues.models import Queue
-from queues.roots import ledger_roots_publish
-from queues.verify import operator_language
+from queues.management.language import operator_language
+from queues.services.roots import RootsPublished, ledger_roots_publish
 from rgis.errors import Refusal
 
 
@@ -24,28 +23,21 @@ class Command(BaseCommand):
 
     def handle(self, *args: object, **options: object) -> None:
         with translation.override(operator_language(options["language"])):
-            self._publish(options)
-
-    def _publish(self, options: dict[str, object]) -> None:
-        day = None
-        if options["day"]:
+            day = None
+            if options["day"]:
+                try:
+                    day = datetime.date.fromisoformat(str(options["day"]))
+                except ValueError:
+                    raise CommandError(_("Give the day as YYYY-MM-DD.")) from None
+            codes = options["queue"]
+            assert codes is None or isinstance(codes, list)
             try:
-                day = datetime.date.fromisoformat(str(options["day"]))
-            except ValueError:
-                raise CommandError(_("Give the day as YYYY-MM-DD.")) from None
-        queues = None
-        if options["queue"]:
-            codes = list(options["queue"])  # type: ignore[call-overload]
-            queues = list(Queue.objects.filter(slug__in=codes).order_by("slug"))
-            unknown = set(codes) - {queue.slug for queue in queues}
-            if unknown:
-                raise CommandError(
-                    _("No queue with the code %(code)s.") % {"code": ", ".join(sorted(unknown))}
-                )
-        try:
-            outcome = ledger_roots_publish(day=day, queues=queues)
-        except Refusal as refusal:
-            raise CommandError(str(refusal)) from None
+                outcome = ledger_roots_publish(day=day, queue_codes=codes)
+            except Refusal as refusal:
+                raise CommandError(str(refusal)) from None
+            self._outcome_write(outcome)
+
+    def _outcome_write(self, outcome: RootsPublished) -> None:
         values = {"day": outcome.day.isoformat()}
         for root in outcome.published:
             self.stdout.write(

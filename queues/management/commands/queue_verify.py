@@ -1,14 +1,13 @@
-import itertools
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from queues.ledger import queue_chain_check
-from queues.ledger_check import ChainReport, entries_from_lines
-from queues.models import Queue
-from queues.verify import operator_language
+from queues.ledger_report import ChainReport
+from queues.management.language import operator_language
+from queues.selectors.verification import queue_chain_reports
+from rgis.errors import Refusal
 
 
 class Command(BaseCommand):
@@ -29,9 +28,14 @@ class Command(BaseCommand):
         parser.add_argument("--language", help="kk, ru or en (default: from LANG)")
 
     def handle(self, *args: object, **options: object) -> None:
-        self.verbosity = int(options["verbosity"])  # type: ignore[call-overload]
+        self.verbosity = int(str(options["verbosity"]))
+        path = options["from_file"]
+        assert path is None or isinstance(path, Path)
         with translation.override(operator_language(options["language"])):
-            reports = self._check(options)
+            try:
+                reports = queue_chain_reports(code=str(options["queue"] or ""), path=path)
+            except Refusal as refusal:
+                raise CommandError(str(refusal)) from None
             for report in reports:
                 self._report_write(report)
             broken = [report for report in reports if not report.intact]
@@ -41,39 +45,6 @@ class Command(BaseCommand):
                     % {"broken": len(broken), "all": len(reports)},
                     returncode=1,
                 )
-
-    def _queue(self, code: str) -> Queue:
-        queue = Queue.objects.filter(slug=code).first()
-        if queue is None:
-            raise CommandError(_("No queue with the code %(code)s.") % {"code": code})
-        return queue
-
-    def _check(self, options: dict[str, object]) -> list[ChainReport]:
-        code = str(options["queue"] or "")
-        path = options["from_file"]
-        if path is None:
-            queues = [self._queue(code)] if code else list(Queue.objects.order_by("slug"))
-            return [queue_chain_check(queue) for queue in queues]
-        assert isinstance(path, Path)
-        if not path.is_file():
-            raise CommandError(_("No such file: %(path)s") % {"path": path})
-        with path.open(encoding="utf-8") as lines:
-            entries = entries_from_lines(lines)
-            try:
-                first = next(entries, None)
-                queue = self._queue(code or str(first["queue"] if first else ""))
-                if first is not None and first["queue"] != queue.slug:
-                    raise CommandError(
-                        _("The file holds the ledger of %(file)s, not of %(queue)s.")
-                        % {"file": first["queue"], "queue": queue.slug}
-                    )
-                head = [first] if first is not None else []
-                return [queue_chain_check(queue, entries=itertools.chain(head, entries))]
-            except ValueError as error:
-                raise CommandError(
-                    _("%(path)s is not a ledger download: %(error)s")
-                    % {"path": path, "error": error}
-                ) from None
 
     def _report_write(self, report: ChainReport) -> None:
         for problem in report.problems:

@@ -20,11 +20,12 @@ from django.utils.translation import gettext_lazy as _
 
 from parcels.models import Parcel
 from queues.errors import QueueRefusal
-from queues.ledger import ledger_append
 from queues.models import LedgerEntry, LotDraw, Queue
-from queues.offers import offer_open, parcel_lock_offerable
-from queues.selectors import applications_next
-from queues.services import Actor, actor_user, queue_audit, queue_lock
+from queues.selectors.applications import applications_next
+from queues.services.ledger import ledger_append
+from queues.services.offers import offer_open, parcel_lock_offerable
+from queues.services.transitions import actor_user, queue_audit, queue_lock
+from rgis.actors import Actor
 from staff.services import audit_snapshot
 
 DRAW_RULE = 'int(sha256(seed + "|" + ",".join(candidates)), 16) % len(candidates)'

@@ -1,5 +1,8 @@
 """The residents' side of the queues: no sign-in, plain HTML forms, light on a cheap phone.
 
+Every page: the look-up of one's applications, the queue list, a queue in order and the
+public check of its ledger (/<lang>/queues/ ...).
+
 - Look-up by application number is a GET form, so a result can be bookmarked and shared
   (an application number names nobody: the public ledger lists them all).
 - Look-up by IIN is a POST form: the IIN then stays out of the address bar, the browser
@@ -9,48 +12,36 @@
 """
 
 import datetime
-import hashlib
-import json
 import math
 from dataclasses import dataclass
 
-from django import forms
 from django.conf import settings
-from django.core.cache import cache
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
+from parcels.maps import allocation_map_render
 from parcels.models import Parcel
-from queues.history import (
-    AllocationPace,
-    PositionChange,
-    application_position_change,
-    queue_allocation_pace,
-    wait_estimate,
-    wait_rounded,
-)
+from queues.forms import IinLookupForm, NumberLookupForm
 from queues.models import Application, Queue
-from queues.public_selectors import (
+from queues.public_texts import change_parts, pace_text, wait_text
+from queues.selectors.history import AllocationPace, PositionChange, wait_rounded
+from queues.selectors.positions import applications_ahead
+from queues.selectors.public import (
     PAGE_SIZE,
+    application_outlook,
     application_public_get,
     applications_of_person,
     parcels_being_allocated_for,
-    queue_public_get,
     queue_waiting_page,
-    queue_waiting_total,
-    queues_public_list,
 )
-from queues.public_texts import change_parts, pace_text, wait_text
-from queues.selectors import applications_ahead
-from rgis.maps.render import RenderedMap, features_map_render
-from rgis.personal import InvalidIIN, iin_validate
+from queues.selectors.queues import queue_get, queue_waiting_total, queues_public_list
+from queues.selectors.verification import ledger_check_cached
 from rgis.ratelimit import client_id, rate_count
 
 DEFAULT_SINCE_DAYS = 30
@@ -58,39 +49,6 @@ DEFAULT_SINCE_DAYS = 30
 # a shared cache is configured, which production should have for this to hold across workers).
 IIN_LOOKUP_LIMIT = settings.RGIS_QUEUE_IIN_LOOKUP_LIMIT
 IIN_LOOKUP_WINDOW_SECONDS = settings.RGIS_QUEUE_IIN_LOOKUP_WINDOW
-PARCEL_COLOUR = "#b45309"
-
-
-class SinceField(forms.DateField):
-    widget = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-
-    def __init__(self) -> None:
-        super().__init__(
-            required=False,
-            label=_lazy("Show changes since"),
-            input_formats=["%Y-%m-%d", "%d.%m.%Y"],
-        )
-
-    def validate(self, value: datetime.date | None) -> None:
-        super().validate(value)
-        if value is not None and value > timezone.localdate():
-            raise forms.ValidationError(_("The date cannot be in the future."))
-
-
-class NumberLookupForm(forms.Form):
-    number = forms.CharField(label=_lazy("Application number"), max_length=40, required=False)
-    since = SinceField()
-
-
-class IinLookupForm(forms.Form):
-    iin = forms.CharField(label=_lazy("IIN"), max_length=20)
-    since = SinceField()
-
-    def clean_iin(self) -> str:
-        try:
-            return iin_validate(self.cleaned_data["iin"])
-        except InvalidIIN as invalid:
-            raise forms.ValidationError(invalid.messages) from None
 
 
 @dataclass
@@ -123,85 +81,17 @@ def application_result(
     application: Application, *, since: datetime.datetime, paces: dict[int, AllocationPace]
 ) -> ApplicationResult:
     """Position, its change since a moment and the estimated wait of one application."""
-    waiting = application.status == Application.Status.WAITING
-    ahead = applications_ahead(application) if waiting else None
-    position = None if ahead is None else ahead + 1
-    change = None
-    pace = None
-    wait = ""
-    if position is not None:
-        change = application_position_change(application, since=since, position_now=position)
-        if application.queue_id not in paces:
-            paces[application.queue_id] = queue_allocation_pace(application.queue_id)
-        pace = paces[application.queue_id]
-        estimate = wait_estimate(pace, position)
-        wait = wait_text(wait_rounded(estimate)) if estimate else ""
+    outlook = application_outlook(application, since=since, paces=paces)
     return ApplicationResult(
         application=application,
-        position=position,
-        ahead=ahead,
-        change=change,
-        change_parts=change_parts(change) if change else [],
-        pace=pace,
-        pace_text=pace_text(pace) if pace else "",
-        wait_text=wait,
+        position=outlook.position,
+        ahead=outlook.ahead,
+        change=outlook.change,
+        change_parts=change_parts(outlook.change) if outlook.change else [],
+        pace=outlook.pace,
+        pace_text=pace_text(outlook.pace) if outlook.pace else "",
+        wait_text=wait_text(wait_rounded(outlook.wait)) if outlook.wait else "",
     )
-
-
-def _parcels_map(parcels: list[Parcel]) -> RenderedMap | None:
-    """The parcels being handed out, drawn on a small map; cached while they stay the same."""
-    features = [
-        {
-            "type": "Feature",
-            # folium keys its styles by the feature id (else by a property, which it writes
-            # as a JavaScript identifier: translated labels with spaces would break it).
-            "id": parcel.cadastral_number,
-            "geometry": json.loads(parcel.geojson),  # type: ignore[attr-defined]
-            "properties": {
-                str(_("Cadastral number")): parcel.cadastral_number,
-                str(_("Address")): parcel.address,
-                str(_("Status")): parcel.get_status_display(),
-            },
-        }
-        for parcel in parcels
-        if getattr(parcel, "geojson", None)
-    ]
-    if not features:
-        return None
-    key_parts = [
-        get_language() or "",
-        settings.RGIS_BASEMAP_URL,
-        settings.RGIS_BASEMAP_ATTRIBUTION,
-        *(f"{p.pk}:{p.status}:{p.updated_at.isoformat()}" for p in parcels),
-    ]
-    key = "queues:parcels-map:" + hashlib.sha256("|".join(key_parts).encode()).hexdigest()
-    rendered = cache.get(key)
-    if rendered is None:
-        rendered = features_map_render(
-            {"type": "FeatureCollection", "features": features},
-            name=str(_("Plots being handed out")),
-            bounds=_bounds(features),
-            colour=PARCEL_COLOUR,
-        )
-        cache.set(key, rendered, timeout=24 * 3600)
-    return rendered
-
-
-def _bounds(features: list[dict]) -> tuple[float, float, float, float]:
-    xs: list[float] = []
-    ys: list[float] = []
-
-    def walk(coordinates: list) -> None:
-        if coordinates and isinstance(coordinates[0], (int, float)):
-            xs.append(coordinates[0])
-            ys.append(coordinates[1])
-            return
-        for part in coordinates:
-            walk(part)
-
-    for feature in features:
-        walk(feature["geometry"]["coordinates"])
-    return min(xs), min(ys), max(xs), max(ys)
 
 
 def _lookup_page(
@@ -223,7 +113,7 @@ def _lookup_page(
         results = [application_result(a, since=since, paces=paces) for a in applications]
         queues = list({a.queue_id: a.queue for a in applications}.values())
         parcels = parcels_being_allocated_for(queues)
-        parcels_map = _parcels_map(parcels)
+        parcels_map = allocation_map_render(parcels)
     return render(
         request,
         "queues/public/lookup.html",
@@ -356,7 +246,7 @@ def _page_number(text: str) -> int | None:
 @require_GET
 def queue_detail(request: HttpRequest, slug: str) -> HttpResponse:
     """One queue in order, a page at a time, names masked; a number jumps to its page."""
-    queue = queue_public_get(slug)
+    queue = queue_get(slug)
     if queue is None:
         raise Http404("No such queue")
     number = " ".join(request.GET.get("number", "").split())[:40]
@@ -427,3 +317,34 @@ def _queue_jump(request: HttpRequest, queue: Queue, number: str) -> HttpResponse
         number=number,
         status=status,
     )
+
+
+@require_GET
+def ledger_verify_page(request: HttpRequest, slug: str) -> HttpResponse:
+    """Recompute a queue's ledger and show whether it is intact, and how to check it oneself."""
+    queue = queue_get(slug)
+    if queue is None:
+        raise Http404("No such queue")
+    checked = ledger_check_cached(queue)
+
+    def api(name: str) -> str:
+        return request.build_absolute_uri(reverse(name, args=[queue.slug]))
+
+    response = render(
+        request,
+        "queues/public/verify.html",
+        {
+            "queue": queue,
+            "checked": checked,
+            "report": checked.report,
+            "roots_shown": checked.roots_shown,
+            "roots_extended": checked.roots_extended,
+            "download_url": api("queues_api:ledger_download"),
+            "roots_url": api("queues_api:roots"),
+            "ledger_url": api("queues_api:ledger"),
+            "script_url": request.build_absolute_uri(reverse("queues_api:verify_script")),
+        },
+    )
+    # A check still running: the reader will reload soon and should get the outcome.
+    response["Cache-Control"] = "no-cache" if checked.report is None else "public, max-age=60"
+    return response

@@ -1,35 +1,28 @@
-"""Every write of an application's record: registration, verification, correction.
-
-Offers and lot draws live in queues/offers.py and queues/draws.py, removals in
-queues/removals.py, the bulk import in queues/register_import.py. A service does its writes
-in one transaction, appends the matching ledger events in it and records staff actions in
-the audit log; e-mails go out through background jobs on commit (queues/tasks.py).
-
-Lock order, the same in every service so two officers never deadlock: the queue row (the
-ledger's lock too), then the parcel, then the application.
-"""
+"""Every write of an application's record: registration, verification, correction and the
+audited reading of its IIN (back-dated filing dates are decided in backdating.py)."""
 
 import datetime
 from typing import Any
 
-from django.contrib.auth.models import AbstractBaseUser, AnonymousUser, User
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
-from django.db import IntegrityError, connection, models, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from queues.errors import QueueRefusal
-from queues.ledger import (
-    LedgerEvent,
-    ledger_append,
-    ledger_append_many,
-    ledger_applicant_of,
-    timestamp_text,
-)
+from queues.ledger import timestamp_text
 from queues.models import Application, LedgerEntry, Queue
-from queues.selectors import application_position
-from queues.tasks import queue_moved_announce
+from queues.selectors.applications import ledger_applicant_of
+from queues.selectors.positions import application_position
+from queues.services.ledger import ledger_append
+from queues.services.transitions import (
+    actor_user,
+    application_changing,
+    application_refusal_from,
+    queue_audit,
+)
+from rgis.actors import Actor
 from rgis.personal import (
     iin_digest,
     iin_digests,
@@ -41,56 +34,6 @@ from rgis.personal import (
 )
 from staff.services import audit_record, audit_snapshot
 
-Actor = AbstractBaseUser | AnonymousUser | None
-# Who the audit log names when no one signed in acted (the expiry job, a command).
-SYSTEM_ACTOR = "system"
-
-
-def queue_lock(queue: Queue | int) -> Queue:
-    """The queue row, locked until the transaction ends: one queue action at a time."""
-    queue_id = queue if isinstance(queue, int) else queue.pk
-    # Only the queue's own row: locking the joined purpose row too would make every queue of
-    # that purpose, in every settlement, wait for each other. Two settlements' queues run in
-    # parallel; "one plot per purpose" across them is the unique index's job.
-    return (
-        Queue.objects.select_for_update(of=("self",))
-        .select_related("settlement", "purpose")
-        .get(pk=queue_id)
-    )
-
-
-def application_lock(application: Application) -> Application:
-    """The application row, locked and re-read (another officer may just have acted)."""
-    return Application.objects.select_for_update().get(pk=application.pk)
-
-
-def actor_user(actor: Actor) -> User | None:
-    """The signed-in user behind an action, or None for the system."""
-    if isinstance(actor, User) and actor.is_authenticated:
-        return actor
-    return None
-
-
-def queue_audit(
-    *,
-    actor: Actor,
-    action: str,
-    instance: Any,
-    before: dict[str, Any] | None = None,
-    after: dict[str, Any] | None = None,
-    system_name: str = SYSTEM_ACTOR,
-) -> None:
-    """An audit entry for a queue action, naming the system where no one signed in acted."""
-    signed_in = actor is not None and actor.is_authenticated
-    audit_record(
-        actor=actor if signed_in else None,  # type: ignore[arg-type]
-        action=action,
-        instance=instance,
-        before=before,
-        after=after,
-        actor_username="" if signed_in else system_name,
-    )
-
 
 def application_number_next(queue: Queue, at: datetime.datetime) -> str:
     """A new application number: queue code, year and a serial, e.g. TARAZ-IZHS-2026-0000042."""
@@ -98,20 +41,6 @@ def application_number_next(queue: Queue, at: datetime.datetime) -> str:
         cursor.execute("SELECT nextval('queues_application_number_seq')")
         serial = cursor.fetchone()[0]
     return f"{queue.slug.upper()}-{at.year}-{serial:07d}"
-
-
-def application_refusal_from(error: IntegrityError) -> QueueRefusal | None:
-    """The rule a failed insert or update broke, as a refusal (None: not a queue rule)."""
-    text = str(error)
-    if "application_one_live_per_person_per_queue" in text:
-        return QueueRefusal(_("This person already has a live application in this queue."))
-    if "application_plot_once_per_purpose" in text:
-        return QueueRefusal(
-            _("This person has already received a plot for this purpose (once in a lifetime).")
-        )
-    if "queues_application_number_key" in text:
-        return QueueRefusal(_("An application with this number already exists."))
-    return None
 
 
 def _older_key_conflict_refuse(queue: Queue, iin: str) -> None:
@@ -214,9 +143,9 @@ def application_register(
                 applicant_key=ledger_pseudonym(valid_iin),
                 details=_registered_details(application),
             )
-            if actor is not None and actor.is_authenticated:
+            if registrar is not None:
                 audit_record(
-                    actor=actor,  # type: ignore[arg-type]
+                    actor=registrar,
                     action="queues.application.register",
                     instance=application,
                     after=audit_snapshot(application),
@@ -252,174 +181,23 @@ def _registered_details(application: Application) -> dict[str, Any]:
     return details
 
 
-def _second_officer(application: Application, actor: Actor) -> User:
-    user = actor_user(actor)
-    if user is None or user.pk == application.registered_by_id:
-        raise QueueRefusal(
-            _("A second officer must decide on the back-dating: not the one who registered it.")
-        )
-    return user
-
-
-def application_backdate_decide(
-    *, application: Application, actor: Actor, approve: bool
-) -> Application:
-    """A second officer approves a back-dated filing date (the application takes its place
-    in line) or rejects it (it takes its place as filed on its registration day)."""
-    with transaction.atomic():
-        queue = queue_lock(application.queue_id)
-        locked = application_lock(application)
-        if locked.status != Application.Status.PENDING:
-            raise QueueRefusal(_("This application is not awaiting a decision on its date."))
-        user = _second_officer(locked, actor)
-        before = audit_snapshot(locked)
-        filed_before = locked.filed_at
-        locked.status = Application.Status.WAITING
-        locked.status_changed_at = timezone.now()
-        if approve:
-            locked.backdate_approved_by = user
-            event = LedgerEntry.Event.BACKDATE_APPROVED
-        else:
-            locked.filed_at = locked.created_at
-            locked.backdated = False
-            event = LedgerEntry.Event.BACKDATE_REJECTED
-        locked.save(
-            update_fields=[
-                "status",
-                "status_changed_at",
-                "backdate_approved_by",
-                "filed_at",
-                "backdated",
-            ]
-        )
-        details: dict[str, Any] = {
-            "status_before": Application.Status.PENDING,
-            "status_after": locked.status,
-            "filed_at_before": timestamp_text(filed_before),
-            "filed_at_after": timestamp_text(locked.filed_at),
-            "position_after": application_position(locked),
-            "registered_by": locked.registered_by_id,
-            "decided_by": user.pk,
-        }
-        ledger_append(
-            queue=queue,
-            event=event,
-            application_number=locked.number,
-            applicant_key=ledger_applicant_of(locked),
-            details=details,
-        )
-        queue_audit(
-            actor=actor,
-            action="queues.application.backdate_approve"
-            if approve
-            else "queues.application.backdate_reject",
-            instance=locked,
-            before=before,
-            after=audit_snapshot(locked),
-        )
-        queue_moved_announce(queue.pk)
-    return locked
-
-
-def register_batch_decide(*, queue: Queue, batch: str, actor: Actor, approve: bool) -> int:
-    """A second officer approves an imported register as a whole (its applications take
-    their places in line) or rejects it (they are filed as of their registration).
-    Returns how many applications the decision moved."""
-    with transaction.atomic():
-        queue = queue_lock(queue)
-        pending = Application.objects.select_for_update().filter(
-            queue=queue, status=Application.Status.PENDING, backdate_batch=batch
-        )
-        rows = list(pending.order_by("filed_at", "number"))
-        if not batch or not rows:
-            raise QueueRefusal(_("No imported register awaits a decision under this code."))
-        user = _second_officer(rows[0], actor)
-        now = timezone.now()
-        if approve:
-            pending.update(
-                status=Application.Status.WAITING, status_changed_at=now, backdate_approved_by=user
-            )
-            event = LedgerEntry.Event.BACKDATE_APPROVED
-        else:
-            pending.update(
-                status=Application.Status.WAITING,
-                status_changed_at=now,
-                filed_at=models.F("created_at"),
-                backdated=False,
-            )
-            event = LedgerEntry.Event.BACKDATE_REJECTED
-        ledger_append_many(
-            queue=queue,
-            events=[
-                LedgerEvent(
-                    event,
-                    row.number,
-                    # As registered: the ledger's own pseudonym, not the rotating look-up hash.
-                    ledger_pseudonym(personal_decrypt_or_fail(row.iin_encrypted)),
-                    {
-                        "status_before": Application.Status.PENDING,
-                        "status_after": Application.Status.WAITING,
-                        "filed_at_before": timestamp_text(row.filed_at),
-                        "filed_at_after": timestamp_text(
-                            row.filed_at if approve else row.created_at
-                        ),
-                        "batch": batch,
-                        "registered_by": row.registered_by_id,
-                        "decided_by": user.pk,
-                    },
-                )
-                for row in rows
-            ],
-            at=now,
-        )
-        queue_audit(
-            actor=actor,
-            action="queues.register.approve" if approve else "queues.register.reject",
-            instance=queue,
-            after={
-                "batch": batch,
-                "applications": len(rows),
-                "filed_from": timestamp_text(rows[0].filed_at),
-                "filed_to": timestamp_text(rows[-1].filed_at),
-                "registered_by": rows[0].registered_by_id,
-                "document": rows[0].backdate_document,
-            },
-        )
-        queue_moved_announce(queue.pk)
-    return len(rows)
-
-
 def application_verify(*, application: Application, actor: Actor) -> Application:
     """Record that the officer checked the applicant's documents (needed to allocate)."""
-    with transaction.atomic():
-        queue = queue_lock(application.queue_id)
-        locked = application_lock(application)
-        if locked.status not in Application.LIVE_STATUSES:
-            raise QueueRefusal(
-                _("Only a waiting or offered application can be verified; this one is %(s)s.")
-                % {"s": locked.get_status_display()}
-            )
-        if locked.is_verified:
+    with application_changing(
+        application,
+        actor=actor,
+        action="queues.application.verify",
+        allowed=Application.LIVE_STATUSES,
+        refusal=lambda locked: (
+            _("Only a waiting or offered application can be verified; this one is %(s)s.")
+            % {"s": locked.get_status_display()}
+        ),
+    ) as change:
+        if change.application.is_verified:
             raise QueueRefusal(_("The documents of this application are already verified."))
-        before = audit_snapshot(locked)
-        locked.is_verified = True
-        locked.verified_at = timezone.now()
-        locked.save(update_fields=["is_verified", "verified_at"])
-        ledger_append(
-            queue=queue,
-            event=LedgerEntry.Event.VERIFIED,
-            application_number=locked.number,
-            applicant_key=ledger_applicant_of(locked),
-            details={"status": locked.status},
-        )
-        queue_audit(
-            actor=actor,
-            action="queues.application.verify",
-            instance=locked,
-            before=before,
-            after=audit_snapshot(locked),
-        )
-    return locked
+        change.write({"is_verified": True, "verified_at": timezone.now()})
+        change.record(LedgerEntry.Event.VERIFIED, {"status": change.application.status})
+    return change.application
 
 
 # What an officer may correct: typing errors in the person's record, and the filing time
@@ -480,9 +258,10 @@ def application_correct(
     if not reason:
         raise QueueRefusal(_("Say why the record is corrected (e.g. the document it follows)."))
     try:
-        with transaction.atomic():
-            queue = queue_lock(application.queue_id)
-            locked = application_lock(application)
+        with application_changing(
+            application, actor=actor, action="queues.application.correct"
+        ) as change:
+            locked = change.application
             values = _correction_values(locked, changes)
             if (
                 "filed_at" in values
@@ -499,14 +278,10 @@ def application_correct(
                         "duplicate and register it with the earlier date and its document."
                     )
                 )
-            before = audit_snapshot(locked)
             position_before = application_position(locked)
             filed_before = locked.filed_at
             applicant_before = ledger_applicant_of(locked)
-            for field, value in values.items():
-                setattr(locked, field, value)
-            locked.full_clean(validate_constraints=False, validate_unique=False)
-            locked.save(update_fields=list(values))
+            change.write(values, validate=True)
             # Field names only: the new values of a name or a contact are personal.
             fields = sorted(
                 "iin" if field in ("iin_digest", "iin_encrypted") else field for field in values
@@ -521,37 +296,23 @@ def application_correct(
                 # The keyed hash is public already (the ledger's applicant key): say whose
                 # entries before this one belong to the same application.
                 details["applicant_before"] = applicant_before
-            ledger_append(
-                queue=queue,
-                event=LedgerEntry.Event.CORRECTED,
-                application_number=locked.number,
+            change.record(
+                LedgerEntry.Event.CORRECTED,
+                details,
                 applicant_key=(
                     ledger_pseudonym(personal_decrypt_or_fail(locked.iin_encrypted))
                     if "iin_digest" in values
                     else applicant_before
                 ),
-                details=details,
+                audit_extra={"correction_reason": reason},
+                queue_moved="filed_at" in values,
             )
-            queue_audit(
-                actor=actor,
-                action="queues.application.correct",
-                instance=locked,
-                before=before,
-                after={**audit_snapshot(locked), "correction_reason": reason},
-            )
-            if "filed_at" in values:
-                queue_moved_announce(queue.pk)
     except IntegrityError as error:
         refusal = application_refusal_from(error)
         if refusal is None:
             raise
         raise refusal from None
     return locked
-
-
-def iin_masked(application: Application) -> str:
-    """The IIN as staff lists show it by default: its last four digits only."""
-    return "•" * 8 + personal_decrypt(application.iin_encrypted)[-4:]
 
 
 def application_iin_read(*, application: Application, actor: Actor) -> str:

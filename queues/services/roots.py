@@ -12,6 +12,7 @@ every hour (docker/compose.yml does).
 """
 
 import datetime
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from django.db import IntegrityError, transaction
@@ -19,8 +20,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_tasks import task
 
+from queues.errors import QueueRefusal
 from queues.models import LedgerEntry, LedgerRoot, Queue
-from rgis.errors import Refusal
 
 
 def day_end(day: datetime.date) -> datetime.datetime:
@@ -42,7 +43,7 @@ def ledger_root_publish(*, queue: Queue, day: datetime.date) -> LedgerRoot | Non
     """
     end = day_end(day)
     if end > timezone.now():
-        raise Refusal(
+        raise QueueRefusal(
             _("The root of %(day)s can be published once that day is over.")
             % {"day": day.isoformat()}
         )
@@ -79,12 +80,22 @@ class RootsPublished:
 
 
 def ledger_roots_publish(
-    *, day: datetime.date | None = None, queues: list[Queue] | None = None
+    *, day: datetime.date | None = None, queue_codes: Sequence[str] | None = None
 ) -> RootsPublished:
-    """Publish a finished day's root (yesterday by default) of every queue that has none."""
+    """Publish a finished day's root (yesterday by default) of every queue that has none,
+    or of the queues with these codes (a refusal names any code that is no queue's)."""
     day = day or yesterday()
+    if queue_codes:
+        queues = list(Queue.objects.filter(slug__in=queue_codes).order_by("slug"))
+        unknown = set(queue_codes) - {queue.slug for queue in queues}
+        if unknown:
+            raise QueueRefusal(
+                _("No queue with the code %(code)s.") % {"code": ", ".join(sorted(unknown))}
+            )
+    else:
+        queues = list(Queue.objects.order_by("slug"))
     outcome = RootsPublished(day=day)
-    for queue in queues if queues is not None else Queue.objects.order_by("slug"):
+    for queue in queues:
         already = LedgerRoot.objects.filter(queue=queue, day=day).first()
         if already is not None:
             outcome.already.append(already)
@@ -97,6 +108,7 @@ def ledger_roots_publish(
     return outcome
 
 
+# Declared beside its service like offers_expire_task (see queues/tasks.py).
 @task(queue_name="default")
 def ledger_roots_publish_task(day: str = "") -> int:
     """Publish yesterday's (or the given ISO day's) roots; returns how many were new."""

@@ -1,7 +1,8 @@
-"""The public check of a queue's ledger: /<lang>/queues/<queue>/verify/ (no sign-in, no JS).
+"""Is a queue's ledger intact: its chain recomputed against its daily roots.
 
-The page recomputes the chain from the database with the same core as `manage.py
-queue_verify` (queues.ledger.queue_chain_check), and keeps the outcome in the cache:
+One core for every door: the public page /<lang>/queues/<queue>/verify/, `manage.py
+queue_verify` (from the database or from a downloaded ledger.jsonl) and the tests. The page
+keeps the outcome in the cache:
 - a chain of up to RGIS_LEDGER_CHECK_INLINE_MAX entries (20,000: about a second) is
   recomputed during the request whenever its head moved or the outcome is older than
   RGIS_LEDGER_CHECK_SECONDS;
@@ -13,22 +14,24 @@ The cache is per process unless a shared one is configured. The command always r
 """
 
 import datetime
-import os
+import itertools
 import threading
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db import connections
-from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import render
-from django.urls import reverse
+from django.db import connections, transaction
 from django.utils import timezone
-from django.views.decorators.http import require_GET
+from django.utils.translation import gettext as _
 
-from queues.ledger import ledger_head, queue_chain_check
-from queues.ledger_check import ChainReport
+from queues.errors import QueueRefusal
+from queues.ledger_check import chain_check, entries_from_lines
+from queues.ledger_report import ChainReport, RootCheck
 from queues.models import Queue
+from queues.selectors.ledger import ledger_entries, ledger_head, ledger_roots
 
 ROOTS_SHOWN = 14
 # The checks of long chains running in this process, by queue id (tests join them).
@@ -36,13 +39,50 @@ background_checks: dict[int, threading.Thread] = {}
 _background_lock = threading.Lock()
 
 
-def operator_language(requested: object = None) -> str:
-    """The language of a command's output: --language, else the shell's LANG, else the site's."""
-    codes = {code for code, _name in settings.LANGUAGES}
-    for candidate in (requested, os.environ.get("LC_ALL"), os.environ.get("LANG")):
-        if candidate and str(candidate)[:2].lower() in codes:
-            return str(candidate)[:2].lower()
-    return settings.LANGUAGE_CODE
+def queue_chain_check(
+    queue: Queue, *, entries: Iterable[Mapping[str, Any]] | None = None
+) -> ChainReport:
+    """Recompute a queue's chain from the database (or the given entries) against its roots."""
+    roots = ledger_roots(queue)
+    if entries is not None:
+        return chain_check(entries, roots, queue=queue.slug)
+    # Inside a transaction the server-side cursor streams; outside one PostgreSQL would
+    # first copy the whole result aside (a cursor WITH HOLD).
+    with transaction.atomic():
+        return chain_check(ledger_entries(queue), roots, queue=queue.slug)
+
+
+def _queue_by_code(code: str) -> Queue:
+    queue = Queue.objects.filter(slug=code).first()
+    if queue is None:
+        raise QueueRefusal(_("No queue with the code %(code)s.") % {"code": code})
+    return queue
+
+
+def queue_chain_reports(*, code: str = "", path: Path | None = None) -> list[ChainReport]:
+    """The check of one queue's chain (every queue's without a code) from the database, or
+    of a downloaded ledger.jsonl at `path`; a QueueRefusal says what is wrong with either."""
+    if path is None:
+        queues = [_queue_by_code(code)] if code else list(Queue.objects.order_by("slug"))
+        return [queue_chain_check(queue) for queue in queues]
+    if not path.is_file():
+        raise QueueRefusal(_("No such file: %(path)s") % {"path": path})
+    with path.open(encoding="utf-8") as lines:
+        entries = entries_from_lines(lines)
+        try:
+            first = next(entries, None)
+            queue = _queue_by_code(code or str(first["queue"] if first else ""))
+            if first is not None and first["queue"] != queue.slug:
+                raise QueueRefusal(
+                    _("The file holds the ledger of %(file)s, not of %(queue)s.")
+                    % {"file": first["queue"], "queue": queue.slug}
+                )
+            head = [first] if first is not None else []
+            return [queue_chain_check(queue, entries=itertools.chain(head, entries))]
+        except ValueError as error:
+            raise QueueRefusal(
+                _("%(path)s is not a ledger download: %(error)s") % {"path": path, "error": error}
+            ) from None
 
 
 @dataclass
@@ -60,6 +100,22 @@ class CheckedChain:
         if self.report is None:
             return 0
         return max(0, self.head_now - self.report.head_sequence)
+
+    @property
+    def roots_shown(self) -> list[RootCheck]:
+        """The roots the page lists: every broken one and the latest extended, newest first."""
+        if self.report is None:
+            return []
+        shown = self.report.roots_broken + [
+            root for root in self.report.roots[-ROOTS_SHOWN:] if root.extended
+        ]
+        return sorted(shown, key=lambda root: root.day, reverse=True)
+
+    @property
+    def roots_extended(self) -> int:
+        if self.report is None:
+            return 0
+        return len(self.report.roots) - len(self.report.roots_broken)
 
 
 def _cache_key(queue: Queue) -> str:
@@ -110,41 +166,3 @@ def ledger_check_cached(queue: Queue) -> CheckedChain:
         return CheckedChain(cached[0], cached[1], head_sequence)
     report, checked_at = _check_and_keep(queue)
     return CheckedChain(report, checked_at, max(head_sequence, report.head_sequence))
-
-
-@require_GET
-def ledger_verify_page(request: HttpRequest, slug: str) -> HttpResponse:
-    """Recompute a queue's ledger and show whether it is intact, and how to check it oneself."""
-    queue = Queue.objects.select_related("settlement", "purpose").filter(slug=slug).first()
-    if queue is None:
-        raise Http404("No such queue")
-    checked = ledger_check_cached(queue)
-    report = checked.report
-    roots_shown = []
-    if report is not None:
-        roots_shown = report.roots_broken + [
-            root for root in report.roots[-ROOTS_SHOWN:] if root.extended
-        ]
-        roots_shown.sort(key=lambda root: root.day, reverse=True)
-
-    def api(name: str) -> str:
-        return request.build_absolute_uri(reverse(name, args=[queue.slug]))
-
-    response = render(
-        request,
-        "queues/public/verify.html",
-        {
-            "queue": queue,
-            "checked": checked,
-            "report": report,
-            "roots_shown": roots_shown,
-            "roots_extended": len(report.roots) - len(report.roots_broken) if report else 0,
-            "download_url": api("queues_api:ledger_download"),
-            "roots_url": api("queues_api:roots"),
-            "ledger_url": api("queues_api:ledger"),
-            "script_url": request.build_absolute_uri(reverse("queues_api:verify_script")),
-        },
-    )
-    # A check still running: the reader will reload soon and should get the outcome.
-    response["Cache-Control"] = "no-cache" if report is None else "public, max-age=60"
-    return response

@@ -1,54 +1,32 @@
-"""Reads behind the residents' pages: queues with their counts, a page of a queue, the
-applications of one number or one person, and the parcels being handed out now.
+"""Reads behind the residents' pages: a page of a queue, the applications of one number or
+one person, where each stands and may wait, and the parcels being handed out now.
 
 Nothing here returns personal data to a template: rows carry the masked name only.
 """
 
 import datetime
-from collections.abc import Callable
 from dataclasses import dataclass
-from importlib import import_module
 
 from django.contrib.gis.db.models.functions import AsGeoJSON, Transform
 from django.db import connections, router
-from django.db.models import IntegerField, OuterRef, QuerySet, Subquery, Sum
-from django.db.models.functions import Coalesce
-from django.utils import timezone
+from django.db.models import QuerySet
 
 from parcels.models import Parcel
+from parcels.selectors import parcels_being_allocated
 from queues.models import Application, Queue, QueueDay
+from queues.selectors.history import (
+    AllocationPace,
+    PositionChange,
+    WaitEstimate,
+    application_position_change,
+    queue_allocation_pace,
+    wait_estimate,
+)
+from queues.selectors.positions import applications_ahead
 from rgis.personal import iin_digests, name_mask
 
 PAGE_SIZE = 100
-# Plots allocated this recently still show on the residents' map as "being handed out".
-RECENT_ALLOCATION_DAYS = 90
 MAP_PARCEL_LIMIT = 300
-
-
-def queues_public_list() -> QuerySet[Queue]:
-    """Every queue with how many wait in it (sums of QueueDay: no count over the rows)."""
-    waiting = (
-        QueueDay.objects.filter(queue=OuterRef("pk"))
-        .order_by()
-        .values("queue")
-        .annotate(total=Sum("waiting"))
-        .values("total")
-    )
-    return (
-        Queue.objects.select_related("settlement", "purpose")
-        .annotate(waiting=Coalesce(Subquery(waiting, output_field=IntegerField()), 0))
-        .order_by("settlement__slug", "purpose__code")
-    )
-
-
-def queue_public_get(slug: str) -> Queue | None:
-    return Queue.objects.select_related("settlement", "purpose").filter(slug=slug).first()
-
-
-def queue_waiting_total(queue: Queue) -> int:
-    """How many applications wait in a queue."""
-    total = QueueDay.objects.filter(queue=queue).aggregate(total=Sum("waiting"))["total"]
-    return int(total or 0)
 
 
 @dataclass(frozen=True)
@@ -147,38 +125,51 @@ def applications_of_person(iin: str) -> list[Application]:
     )
 
 
-def _registry_selector() -> Callable[..., QuerySet[Parcel]] | None:
-    """The parcel registry's own "being allocated" selector, once the parcels app has it."""
-    try:
-        module = import_module("parcels.selectors")
-    except ImportError:
-        return None
-    return getattr(module, "parcels_being_allocated", None)
+@dataclass(frozen=True)
+class Outlook:
+    """Where one application stands, how its place moved and how long it may still wait."""
+
+    position: int | None  # None when it is not waiting
+    ahead: int | None
+    change: PositionChange | None
+    pace: AllocationPace | None
+    wait: WaitEstimate | None
+
+
+def application_outlook(
+    application: Application, *, since: datetime.datetime, paces: dict[int, AllocationPace]
+) -> Outlook:
+    """Position, its change since a moment and the estimated wait of one application.
+
+    `paces` keeps each queue's pace between the applications of one look-up.
+    """
+    if application.status != Application.Status.WAITING:
+        return Outlook(position=None, ahead=None, change=None, pace=None, wait=None)
+    ahead = applications_ahead(application)
+    position = ahead + 1
+    change = application_position_change(application, since=since, position_now=position)
+    if application.queue_id not in paces:
+        paces[application.queue_id] = queue_allocation_pace(application.queue_id)
+    pace = paces[application.queue_id]
+    return Outlook(
+        position=position,
+        ahead=ahead,
+        change=change,
+        pace=pace,
+        wait=wait_estimate(pace, position),
+    )
 
 
 def parcels_being_allocated_for(queues: list[Queue]) -> list[Parcel]:
-    """Parcels of these queues' settlements and purposes offered now or allocated lately."""
-    selector = _registry_selector()
-    if selector is not None:
-        chosen: dict[int, Parcel] = {}
-        for queue in queues:
-            parcels = selector(settlement=queue.settlement, purpose_code=queue.purpose.code)
-            for parcel in parcels.annotate(
-                geojson=AsGeoJSON(Transform("geometry", 4326), precision=6)
-            )[:MAP_PARCEL_LIMIT]:
-                chosen.setdefault(parcel.pk, parcel)
-        return list(chosen.values())[:MAP_PARCEL_LIMIT]
-    # Until then: reserved for an offer, or allocated (last changed) lately.
-    settlements = {queue.settlement_id for queue in queues}
-    purposes = {queue.purpose_id for queue in queues}
-    recent = timezone.now() - datetime.timedelta(days=RECENT_ALLOCATION_DAYS)
-    fallback = Parcel.objects.filter(
-        settlement_id__in=settlements,
-        purpose_id__in=purposes,
-        status__in=[Parcel.Status.RESERVED, Parcel.Status.ALLOCATED],
-    ).exclude(status=Parcel.Status.ALLOCATED, updated_at__lt=recent)
-    return list(
-        fallback.annotate(geojson=AsGeoJSON(Transform("geometry", 4326), precision=6))
-        .defer("geometry")
-        .order_by("-status", "-updated_at", "cadastral_number")[:MAP_PARCEL_LIMIT]
-    )
+    """Parcels of these queues' settlements and purposes offered now or allocated lately,
+    each with its boundary as `geojson` (WGS 84) for the map."""
+    chosen: dict[int, Parcel] = {}
+    for queue in queues:
+        parcels = parcels_being_allocated(
+            settlement=queue.settlement, purpose_code=queue.purpose.code
+        )
+        for parcel in parcels.annotate(geojson=AsGeoJSON(Transform("geometry", 4326), precision=6))[
+            :MAP_PARCEL_LIMIT
+        ]:
+            chosen.setdefault(parcel.pk, parcel)
+    return list(chosen.values())[:MAP_PARCEL_LIMIT]

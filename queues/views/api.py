@@ -1,7 +1,11 @@
-"""The published ledger: GET /api/queues/ ... (public, no sign-in, nothing personal).
+"""The queues' JSON API: public, no sign-in, nothing personal.
 
-An entry's public form names the applicant by application number and the keyed hash of the
-IIN only (queues/ledger.py), so the whole ledger may be published as it is:
+GET /api/queues/applications/<number>: a resident's place in line, for apps and widgets (an
+application number reveals no person: the public ledger lists them all).
+
+The published ledger, GET /api/queues/ ... An entry's public form names the applicant by
+application number and the keyed hash of the IIN only (queues/ledger.py), so the whole
+ledger may be published as it is:
 - /api/queues/                      every queue with its ledger addresses and head;
 - /api/queues/<queue>/ledger        JSON pages (?after=<sequence>&limit=), keyset-paged;
 - /api/queues/<queue>/ledger.jsonl  the download: one entry per line, streamed;
@@ -15,7 +19,6 @@ from typing import TypeVar
 from urllib.parse import urlencode
 
 from django.conf import settings
-from django.db.models import OuterRef, Subquery
 from django.http import (
     FileResponse,
     HttpRequest,
@@ -27,8 +30,12 @@ from django.http.response import HttpResponseBase
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from queues.ledger import canonical_json, ledger_entries, ledger_head, ledger_roots
-from queues.models import LedgerEntry, Queue
+from queues.errors import ApplicationNotFound
+from queues.ledger import canonical_json, timestamp_text
+from queues.models import Queue
+from queues.selectors.ledger import ledger_entries, ledger_head, ledger_roots
+from queues.selectors.positions import application_standing
+from queues.selectors.queues import queue_get, queues_with_ledger_heads
 from rgis.api import ApiError, api_view
 
 ResponseType = TypeVar("ResponseType", bound=HttpResponseBase)
@@ -42,7 +49,7 @@ VERIFY_SCRIPT = Path(settings.BASE_DIR) / "docs" / "ledger_verify.py"
 
 
 def _queue_get(slug: str) -> Queue:
-    queue = Queue.objects.select_related("settlement", "purpose").filter(slug=slug).first()
+    queue = queue_get(slug)
     if queue is None:
         raise ApiError(
             _("No queue with the code “%(code)s”. The list is at /api/queues/.")
@@ -84,15 +91,6 @@ def _links(request: HttpRequest, queue: Queue) -> dict[str, str]:
 @api_view()
 def queues_api(request: HttpRequest) -> HttpResponse:
     """Every queue, its head and where its ledger is published."""
-    last = LedgerEntry.objects.filter(queue=OuterRef("pk")).order_by("-sequence")
-    queues = (
-        Queue.objects.select_related("settlement", "purpose")
-        .annotate(
-            head_sequence=Subquery(last.values("sequence")[:1]),
-            head_hash=Subquery(last.values("entry_hash")[:1]),
-        )
-        .order_by("slug")
-    )
     return _cached(
         _json(
             {
@@ -101,13 +99,10 @@ def queues_api(request: HttpRequest) -> HttpResponse:
                         "queue": queue.slug,
                         "name": queue.name,
                         "accepts_applications": queue.is_open,
-                        "head": {
-                            "sequence": queue.head_sequence or 0,
-                            "hash": queue.head_hash or "0" * 64,
-                        },
+                        "head": {"sequence": head_sequence, "hash": head_hash},
                         **_links(request, queue),
                     }
-                    for queue in queues
+                    for queue, head_sequence, head_hash in queues_with_ledger_heads()
                 ],
                 "verify_script_url": request.build_absolute_uri(
                     reverse("queues_api:verify_script")
@@ -190,3 +185,28 @@ def verify_script(request: HttpRequest) -> FileResponse:
 def _json(data: object) -> HttpResponse:
     # ensure_ascii off: Kazakh and Russian names stay readable (and shorter) in the JSON.
     return JsonResponse(data, safe=False, json_dumps_params={"ensure_ascii": False})
+
+
+@api_view()
+def application_position_api(request: HttpRequest, number: str) -> HttpResponse:
+    """Status, position and how many wait ahead of one application."""
+    standing = application_standing(number.strip())
+    if standing is None:
+        raise ApplicationNotFound(
+            _("No application numbered “%(number)s”. Check the number on your receipt.")
+            % {"number": number.strip()[:40]}
+        )
+    return _cached(
+        _json(
+            {
+                "number": standing.number,
+                "queue": standing.queue_slug,
+                "queue_name": standing.queue_name,
+                "filed_at": timestamp_text(standing.filed_at),
+                "status": standing.status,
+                "status_label": standing.status_label,
+                "ahead": standing.ahead,
+                "position": standing.position,
+            }
+        )
+    )

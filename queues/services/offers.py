@@ -1,4 +1,4 @@
-"""Offers of free parcels: to the head of the queue, accepted, refused or expired.
+"""Offers of free parcels: to the head of the queue, accepted, closed, or expired.
 
 Rules, and why:
 - The head of the queue is the first *waiting* application in (filed_at, number) order,
@@ -8,11 +8,11 @@ Rules, and why:
   an unverified application).
 - While an offer is open the parcel is reserved and the application is "offered" (it no
   longer counts as waiting, so the people behind it move up).
-- An applicant who refuses an offer, or lets it expire, keeps their place: the
-  application goes back to waiting with its original filing time (Rules No. 255 give no
-  ground for removal on refusal; removal needs a reason from the list). The parcel passes
-  straight on to the next waiting application *behind* the refuser, skipping anyone who
-  already refused or let expire this same parcel; if nobody is left, the parcel is free
+- An applicant who refuses an offer (refusals.py), or lets it expire, keeps their place:
+  the application goes back to waiting with its original filing time (Rules No. 255 give
+  no ground for removal on refusal; removal needs a reason from the list). The parcel
+  passes straight on to the next waiting application *behind* the refuser, skipping anyone
+  who already refused or let expire this same parcel; if nobody is left, the parcel is free
   again. Each step is its own ledger entry.
 """
 
@@ -24,24 +24,23 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
+from django_tasks import task
 
 from parcels.models import Parcel
 from parcels.services import parcel_status_set
 from queues.errors import QueueRefusal
-from queues.ledger import ledger_append, ledger_applicant_of, timestamp_text
+from queues.ledger import timestamp_text
 from queues.models import Application, LedgerEntry, LotDraw, Offer, Queue
-from queues.removals import application_remove
-from queues.selectors import application_head, application_next_after
-from queues.services import (
+from queues.selectors.applications import application_head, application_next_after
+from queues.services.removals import application_remove
+from queues.services.transitions import (
     SYSTEM_ACTOR,
-    Actor,
     actor_user,
-    application_lock,
+    application_change,
     application_refusal_from,
-    queue_audit,
     queue_lock,
 )
-from queues.tasks import queue_moved_announce, status_change_announce
+from rgis.actors import Actor
 from rgis.personal import iin_digests_of
 from staff.services import audit_snapshot
 
@@ -80,10 +79,16 @@ def offer_open(
 ) -> Offer:
     """Open an offer (the caller holds the locks and has checked the parcel)."""
     now = now or timezone.now()
-    locked = application_lock(application)
-    if locked.status != Application.Status.WAITING:
-        raise QueueRefusal(_("Only a waiting application can be offered a parcel."))
-    before = audit_snapshot(locked)
+    change = application_change(
+        queue,
+        application,
+        actor=actor,
+        action="queues.offer.open",
+        allowed=[Application.Status.WAITING],
+        refusal=lambda _locked: _("Only a waiting application can be offered a parcel."),
+        system_name=system_name,
+    )
+    locked = change.application
     offer = Offer.objects.create(
         application=locked,
         parcel=parcel,
@@ -92,11 +97,14 @@ def offer_open(
         expires_at=now + datetime.timedelta(days=settings.RGIS_QUEUE_OFFER_DAYS),
         offered_by=actor_user(actor),
     )
-    locked.status = Application.Status.OFFERED
-    locked.status_changed_at = now
-    # An offer says more than "you are near the head": that mail is never sent after it.
-    locked.near_head_notified_at = locked.near_head_notified_at or now
-    locked.save(update_fields=["status", "status_changed_at", "near_head_notified_at"])
+    change.write(
+        {
+            "status": Application.Status.OFFERED,
+            "status_changed_at": now,
+            # An offer says more than "you are near the head": that mail is never sent after.
+            "near_head_notified_at": locked.near_head_notified_at or now,
+        }
+    )
     if parcel.status != Parcel.Status.RESERVED:
         parcel_status_set(
             parcel=parcel, status=Parcel.Status.RESERVED, actor=actor, reason=system_name
@@ -111,23 +119,13 @@ def offer_open(
         details["draw"] = draw.pk
     if passed_from is not None:
         details["passed_from"] = passed_from.number
-    ledger_append(
-        queue=queue,
-        event=LedgerEntry.Event.OFFERED,
-        application_number=locked.number,
-        applicant_key=ledger_applicant_of(locked),
-        details=details,
+    change.record(
+        LedgerEntry.Event.OFFERED,
+        details,
+        audit_extra={"offer": audit_snapshot(offer)},
+        status_changed=True,
+        queue_moved=True,
     )
-    queue_audit(
-        actor=actor,
-        action="queues.offer.open",
-        instance=locked,
-        before=before,
-        after={**audit_snapshot(locked), "offer": audit_snapshot(offer)},
-        system_name=system_name,
-    )
-    status_change_announce(locked)
-    queue_moved_announce(queue.pk)
     application.status = locked.status
     return offer
 
@@ -196,7 +194,10 @@ def _offer_accept(*, offer: Offer, actor: Actor) -> Application:
                 % {"date": formats.date_format(locked_offer.expires_at, "SHORT_DATETIME_FORMAT")}
             )
         parcel = Parcel.objects.select_for_update().get(pk=locked_offer.parcel_id)
-        application = application_lock(locked_offer.application)
+        change = application_change(
+            queue, locked_offer.application, actor=actor, action="queues.offer.accept"
+        )
+        application = change.application
         if not application.is_verified:
             raise QueueRefusal(
                 _("Verify the applicant's documents before recording the allocation.")
@@ -211,34 +212,23 @@ def _offer_accept(*, offer: Offer, actor: Actor) -> Application:
                 )
                 % {"number": received.number, "queue": received.queue.name}
             )
-        before = audit_snapshot(application)
-        application.status = Application.Status.ALLOCATED
-        application.parcel = parcel
-        application.status_changed_at = now
-        application.save(update_fields=["status", "parcel", "status_changed_at"])
+        change.write(
+            {"status": Application.Status.ALLOCATED, "parcel": parcel, "status_changed_at": now}
+        )
         locked_offer.status = Offer.Status.ACCEPTED
         locked_offer.decided_at = now
         locked_offer.save(update_fields=["status", "decided_at"])
         parcel_status_set(parcel=parcel, status=Parcel.Status.ALLOCATED, actor=actor)
-        ledger_append(
-            queue=queue,
-            event=LedgerEntry.Event.ACCEPTED,
-            application_number=application.number,
-            applicant_key=ledger_applicant_of(application),
-            details={
+        change.record(
+            LedgerEntry.Event.ACCEPTED,
+            {
                 "status_before": Application.Status.OFFERED,
                 "status_after": Application.Status.ALLOCATED,
                 "parcel": parcel.cadastral_number,
             },
+            audit_extra={"offer": audit_snapshot(locked_offer)},
+            status_changed=True,
         )
-        queue_audit(
-            actor=actor,
-            action="queues.offer.accept",
-            instance=application,
-            before=before,
-            after={**audit_snapshot(application), "offer": audit_snapshot(locked_offer)},
-        )
-        status_change_announce(application)
         # After the commit, each in a transaction of its own: locking other queues while
         # this one is locked could deadlock with an acceptance there. Until then the
         # check above keeps a second plot from being accepted.
@@ -292,7 +282,7 @@ def _other_applications_removed(application: Application, actor: Actor) -> None:
             )
 
 
-def _offer_close(
+def offer_close(
     *,
     offer: Offer,
     outcome: str,
@@ -301,30 +291,30 @@ def _offer_close(
     system_name: str = SYSTEM_ACTOR,
     locked_offer: Offer | None = None,
 ) -> Offer | None:
-    """Close an open offer as refused or expired and pass the parcel on.
-
-    Returns the offer made to the next in line, or None when the parcel is free again.
-    """
+    """Close an open offer as refused or expired and pass the parcel on (in the caller's
+    transaction). Returns the offer made to the next in line, or None when the parcel is
+    free again."""
     queue = queue_lock(offer.application.queue_id)
     if locked_offer is None:
         locked_offer = offer_lock_open(offer)
     parcel = Parcel.objects.select_for_update().get(pk=locked_offer.parcel_id)
-    application = application_lock(locked_offer.application)
-    before = audit_snapshot(application)
+    change = application_change(
+        queue,
+        locked_offer.application,
+        actor=actor,
+        action=f"queues.offer.{outcome}",
+        system_name=system_name,
+    )
+    application = change.application
     locked_offer.status = outcome
     locked_offer.decided_at = now
     locked_offer.save(update_fields=["status", "decided_at", "refusal_confirmed_by"])
     # Back in line at the original place: the filing time is untouched.
-    application.status = Application.Status.WAITING
-    application.status_changed_at = now
-    application.save(update_fields=["status", "status_changed_at"])
+    change.write({"status": Application.Status.WAITING, "status_changed_at": now})
     declined = Offer.objects.filter(
         parcel=parcel, status__in=[Offer.Status.REFUSED, Offer.Status.EXPIRED]
     ).values_list("application_id", flat=True)
     successor = application_next_after(application, excluding=declined)
-    event = (
-        LedgerEntry.Event.REFUSED if outcome == Offer.Status.REFUSED else LedgerEntry.Event.EXPIRED
-    )
     details: dict[str, Any] = {
         "status_before": Application.Status.OFFERED,
         "status_after": Application.Status.WAITING,
@@ -341,23 +331,13 @@ def _offer_close(
         )
         details["requested_by"] = locked_offer.refusal_requested_by_id
         details["confirmed_by"] = locked_offer.refusal_confirmed_by_id
-    ledger_append(
-        queue=queue,
-        event=event,
-        application_number=application.number,
-        applicant_key=ledger_applicant_of(application),
-        details=details,
+    change.record(
+        LedgerEntry.Event.REFUSED if outcome == Offer.Status.REFUSED else LedgerEntry.Event.EXPIRED,
+        details,
+        audit_extra={"offer": audit_snapshot(locked_offer)},
+        status_changed=True,
+        queue_moved=True,
     )
-    queue_audit(
-        actor=actor,
-        action=f"queues.offer.{outcome}",
-        instance=application,
-        before=before,
-        after={**audit_snapshot(application), "offer": audit_snapshot(locked_offer)},
-        system_name=system_name,
-    )
-    status_change_announce(application)
-    queue_moved_announce(queue.pk)
     if successor is None:
         parcel_status_set(parcel=parcel, status=Parcel.Status.FREE, actor=actor, reason=system_name)
         return None
@@ -372,115 +352,6 @@ def _offer_close(
     )
 
 
-def offer_refusal_request(
-    *,
-    offer: Offer,
-    actor: Actor,
-    document_number: str,
-    document_date: datetime.date,
-    reason: str,
-) -> Offer:
-    """Record the applicant's signed refusal (number, date, reason); the offer stays open
-    until a second officer confirms it (offer_refusal_confirm)."""
-    document_number = " ".join(document_number.split())
-    reason = " ".join(reason.split())
-    if not document_number or document_date is None:
-        raise QueueRefusal(_("Give the number and date of the applicant's signed refusal."))
-    if document_date > timezone.localdate():
-        raise QueueRefusal(_("The refusal document cannot be dated in the future."))
-    if not reason:
-        raise QueueRefusal(_("Say why the applicant refuses the parcel."))
-    user = actor_user(actor)
-    if user is None:
-        raise QueueRefusal(_("A refusal is recorded by a signed-in officer."))
-    with transaction.atomic():
-        queue_lock(offer.application.queue_id)
-        locked = offer_lock_open(offer)
-        if locked.refusal_requested_by_id is not None:
-            raise QueueRefusal(_("A refusal of this offer is already waiting for confirmation."))
-        before = audit_snapshot(locked)
-        locked.refusal_document = document_number[:100]
-        locked.refusal_document_date = document_date
-        locked.refusal_reason = reason
-        locked.refusal_requested_by = user
-        locked.refusal_requested_at = timezone.now()
-        locked.save(
-            update_fields=[
-                "refusal_document",
-                "refusal_document_date",
-                "refusal_reason",
-                "refusal_requested_by",
-                "refusal_requested_at",
-            ]
-        )
-        queue_audit(
-            actor=actor,
-            action="queues.offer.refusal_request",
-            instance=locked,
-            before=before,
-            after=audit_snapshot(locked),
-        )
-    return locked
-
-
-def _offer_lock_refusal_pending(offer: Offer, actor: Actor) -> tuple[Offer, Any]:
-    locked = offer_lock_open(offer)
-    if locked.refusal_requested_by_id is None:
-        raise QueueRefusal(_("No refusal of this offer is waiting for confirmation."))
-    user = actor_user(actor)
-    if user is None or user.pk == locked.refusal_requested_by_id:
-        raise QueueRefusal(
-            _("A second officer must confirm the refusal: not the one who recorded it.")
-        )
-    return locked, user
-
-
-def offer_refusal_confirm(*, offer: Offer, actor: Actor) -> Offer | None:
-    """A second officer confirms a recorded refusal: the applicant waits again in their
-    place, the parcel goes to the next. Returns the next offer, or None (parcel free)."""
-    with transaction.atomic():
-        queue_lock(offer.application.queue_id)
-        locked, user = _offer_lock_refusal_pending(offer, actor)
-        locked.refusal_confirmed_by = user
-        return _offer_close(
-            offer=offer,
-            outcome=Offer.Status.REFUSED,
-            actor=actor,
-            now=timezone.now(),
-            locked_offer=locked,
-        )
-
-
-def offer_refusal_reject(*, offer: Offer, actor: Actor) -> Offer:
-    """A second officer turns a recorded refusal down: the offer stays open as it was."""
-    with transaction.atomic():
-        queue_lock(offer.application.queue_id)
-        locked, _user = _offer_lock_refusal_pending(offer, actor)
-        before = audit_snapshot(locked)
-        locked.refusal_document = ""
-        locked.refusal_document_date = None
-        locked.refusal_reason = ""
-        locked.refusal_requested_by = None
-        locked.refusal_requested_at = None
-        locked.save(
-            update_fields=[
-                "refusal_document",
-                "refusal_document_date",
-                "refusal_reason",
-                "refusal_requested_by",
-                "refusal_requested_at",
-            ]
-        )
-        queue_audit(
-            actor=actor,
-            action="queues.offer.refusal_reject",
-            instance=locked,
-            before=before,
-            after=audit_snapshot(locked),
-        )
-    return locked
-
-
 def offers_expire(*, now: datetime.datetime) -> list[Offer]:
     """Close every open offer whose time ran out by `now`; returns the offers closed.
 
@@ -493,7 +364,7 @@ def offers_expire(*, now: datetime.datetime) -> list[Offer]:
     for offer in due.select_related("application"):
         try:
             with transaction.atomic():
-                _offer_close(
+                offer_close(
                     offer=offer,
                     outcome=Offer.Status.EXPIRED,
                     actor=None,
@@ -505,3 +376,11 @@ def offers_expire(*, now: datetime.datetime) -> list[Offer]:
         offer.status = Offer.Status.EXPIRED
         closed.append(offer)
     return closed
+
+
+# Declared here, beside the service it runs, not in queues/tasks.py: the offer services
+# enqueue that module's mail jobs, so a job that calls them sits above it.
+@task(queue_name="default")
+def offers_expire_task() -> int:
+    """Close the offers whose time ran out and pass their parcels to the next in line."""
+    return len(offers_expire(now=timezone.now()))

@@ -1,0 +1,1 @@
+"""Every non-trivial read of the queues, by concept; nothing here writes."""
