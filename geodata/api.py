@@ -6,20 +6,17 @@ from uuid import UUID
 from django.db import transaction
 from django.http import HttpRequest, JsonResponse
 from django.shortcuts import get_object_or_404
-from django.urls import NoReverseMatch, reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from geodata.import_selectors import import_job_progress, version_url
 from geodata.importing.core import ImportOptions
-from geodata.jobs import (
-    import_job_create,
-    import_job_progress,
-    import_job_reinspect,
-    import_job_start,
-)
 from geodata.models import ImportJob, Layer, LayerVersion, Plan
 from geodata.services import (
     PUBLISH_PLANS,
+    import_job_create,
+    import_job_reinspect,
+    import_job_start,
     layer_get_or_create,
     layer_version_publish,
     plan_get_or_create,
@@ -36,23 +33,6 @@ def _options(request: HttpRequest) -> ImportOptions:
         crs=request.POST.get("crs") or None,
         source_layer=request.POST.get("source_layer") or None,
     )
-
-
-def version_url(job: ImportJob) -> str | None:
-    """Where the version an import made is looked at next: its publish page until it is
-    published, then its public page."""
-    if job.version is None:
-        return None
-    version = job.version
-    try:
-        if not version.is_published:
-            return reverse("imports:publish", args=[version.pk])
-        return reverse(
-            "plans:version",
-            args=[version.layer.plan.slug, version.layer.slug, version.number],
-        )
-    except NoReverseMatch:
-        return None
 
 
 def job_json(job: ImportJob) -> dict[str, Any]:

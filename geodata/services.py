@@ -1,25 +1,34 @@
 """Every write of the geodata app."""
 
+from pathlib import Path
+
 from django.conf import settings
 from django.contrib.auth.models import User
 from django.contrib.gis.geos import GEOSGeometry, MultiPolygon, Polygon
 from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from geodata.models import District, Layer, LayerVersion, Plan
+from geodata.importing.core import ImportOptions, source_inspect
+from geodata.importing.errors import ImportRejected
+from geodata.models import District, ImportJob, Layer, LayerVersion, Plan
 from geodata.selectors import (
     published_layer_memo_clear,
     version_attribute_keys,
     version_column_choices,
 )
+from geodata.tasks import import_job_run_enqueue
 from rgis.changes import map_data_changed
 from rgis.errors import Refusal, refusal_from
 from staff.roles import capability
 from staff.services import audit_record, audit_snapshot
 
+MANAGE_PLANS = capability("manage_plans")
 PUBLISH_PLANS = capability("publish_plans")
+# A failed import changed nothing: the planner may fix the options and start it again.
+IMPORT_RESTARTABLE = (ImportJob.Status.INSPECTED, ImportJob.Status.FAILED)
 
 
 class PublishRefused(Refusal):
@@ -203,3 +212,55 @@ def layer_version_publish(
         transaction.on_commit(published_layer_memo_clear)
         map_data_changed()
     return version
+
+
+def import_job_create(
+    *, upload: UploadedFile, user: User | None, options: ImportOptions, language: str
+) -> ImportJob:
+    """Store an upload and inspect it; a file that cannot be imported leaves nothing behind."""
+    job = ImportJob(created_by=user, source_filename=Path(upload.name or "upload").name)
+    job.options = {**options.as_dict(), "language": language}
+    job.source_file.save(job.source_filename, upload, save=False)
+    try:
+        job.inspection = source_inspect(Path(job.source_file.path), job.source_filename, options)
+    except ImportRejected:
+        job.source_file.delete(save=False)
+        raise
+    job.save()
+    return job
+
+
+def import_job_reinspect(*, job: ImportJob, options: ImportOptions) -> ImportJob:
+    """Inspect again with the planner's encoding, CRS or layer choice."""
+    if job.status not in IMPORT_RESTARTABLE:
+        raise ImportRejected(_("This upload has already been imported or is importing."))
+    job.inspection = source_inspect(Path(job.source_file.path), job.source_filename, options)
+    job.options = {**job.options, **options.as_dict()}
+    job.save(update_fields=["inspection", "options"])
+    return job
+
+
+def import_job_start(
+    *, job: ImportJob, layer: Layer, options: ImportOptions, user: User | None
+) -> ImportJob:
+    """Queue the import of an inspected upload into `layer`; a worker runs it."""
+    if job.status not in IMPORT_RESTARTABLE:
+        raise ImportRejected(_("This upload has already been imported or is importing."))
+    if not (options.crs or job.inspection.get("crs", {}).get("chosen")):
+        raise ImportRejected(
+            _("The file does not say its coordinate system: choose one before importing.")
+        )
+    with transaction.atomic():
+        job.layer = layer
+        job.options = {**job.options, **options.as_dict()}
+        job.status = ImportJob.Status.QUEUED
+        job.progress_total = int(job.inspection.get("feature_count") or 0)
+        job.save()
+        audit_record(
+            actor=user,
+            action="layer.import_queued",
+            instance=layer,
+            after={"job": str(job.pk), "file": job.source_filename, "options": job.options},
+        )
+        import_job_run_enqueue(job)
+    return job

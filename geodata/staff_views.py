@@ -12,19 +12,16 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from geodata.api import version_url
 from geodata.forms import NEW_PLAN, ImportOptionsForm, ImportTargetForm, UploadForm
+from geodata.import_selectors import import_job_progress, version_url
 from geodata.importing.core import ImportOptions
-from geodata.jobs import (
-    import_job_create,
-    import_job_progress,
-    import_job_reinspect,
-    import_job_start,
-)
 from geodata.models import ImportJob, Layer, LayerVersion, Plan
 from geodata.selectors import version_column_choices, versions_awaiting_publication
 from geodata.services import (
     PUBLISH_PLANS,
+    import_job_create,
+    import_job_reinspect,
+    import_job_start,
     layer_get_or_create,
     layer_version_publish,
     plan_get_or_create,

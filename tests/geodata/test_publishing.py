@@ -19,7 +19,7 @@ from django.utils.translation import override
 from shapely.geometry import box
 
 from geodata.importing.core import ImportOptions, layer_import
-from geodata.jobs import import_job_run
+from geodata.importing.worker import import_job_run
 from geodata.models import Layer, LayerVersion
 from geodata.services import layer_get_or_create, layer_version_publish, plan_get_or_create
 from rgis.personal import iin_invented
