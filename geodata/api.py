@@ -3,7 +3,6 @@
 from typing import Any
 from uuid import UUID
 
-from django.db import transaction
 from django.http import HttpRequest, JsonResponse
 from django.shortcuts import get_object_or_404
 from django.utils.translation import get_language
@@ -14,12 +13,11 @@ from geodata.importing.core import ImportOptions
 from geodata.models import ImportJob, Layer, LayerVersion, Plan
 from geodata.services import (
     PUBLISH_PLANS,
+    ImportTarget,
     import_job_create,
     import_job_reinspect,
-    import_job_start,
-    layer_get_or_create,
+    import_job_start_into,
     layer_version_publish,
-    plan_get_or_create,
 )
 from rgis.api import ApiError, api_view
 from staff.roles import capability
@@ -97,40 +95,22 @@ def import_start(request: HttpRequest, job_id: UUID) -> JsonResponse:
     layer_kind = request.POST.get("layer_kind") or Layer.Kind.OTHER
     if plan_kind not in Plan.Kind.values or layer_kind not in Layer.Kind.values:
         raise ApiError(_("Unknown plan or layer kind."))
-    with transaction.atomic():  # a refused start leaves no new, empty plan or layer
-        job = _start(request, job, plan_slug, layer_slug, plan_kind, layer_kind)
-    return JsonResponse(job_json(job), status=202, json_dumps_params={"ensure_ascii": False})
-
-
-def _start(
-    request: HttpRequest,
-    job: ImportJob,
-    plan_slug: str,
-    layer_slug: str,
-    plan_kind: str,
-    layer_kind: str,
-) -> ImportJob:
-    plan, _created = plan_get_or_create(
-        slug=plan_slug,
-        kind=plan_kind,
-        name_kk=request.POST.get("plan_name_kk", ""),
-        name_ru=request.POST.get("plan_name_ru", ""),
-        actor=request.user,  # type: ignore[arg-type]
-    )
-    layer, _created = layer_get_or_create(
-        plan=plan,
-        slug=layer_slug,
-        kind=layer_kind,
-        name_kk=request.POST.get("layer_name_kk", ""),
-        name_ru=request.POST.get("layer_name_ru", ""),
-        actor=request.user,  # type: ignore[arg-type]
-    )
-    return import_job_start(
+    job = import_job_start_into(
         job=job,
-        layer=layer,
+        target=ImportTarget(
+            plan_slug=plan_slug,
+            layer_slug=layer_slug,
+            plan_kind=plan_kind,
+            layer_kind=layer_kind,
+            plan_name_kk=request.POST.get("plan_name_kk", ""),
+            plan_name_ru=request.POST.get("plan_name_ru", ""),
+            layer_name_kk=request.POST.get("layer_name_kk", ""),
+            layer_name_ru=request.POST.get("layer_name_ru", ""),
+        ),
         options=_options(request),
         user=request.user,  # type: ignore[arg-type]
     )
+    return JsonResponse(job_json(job), status=202, json_dumps_params={"ensure_ascii": False})
 
 
 @api_view(capability=PUBLISH_PLANS, methods=("POST",))

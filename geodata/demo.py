@@ -12,11 +12,12 @@ from pathlib import Path
 from django.contrib.gis.geos import GEOSGeometry
 from django.db import transaction
 
-from geodata.importing.core import ImportOptions, layer_import
+from geodata.importing.core import ImportOptions
 from geodata.models import Layer, Plan
 from geodata.samples import TARAZ_GK12, parcel_grid, shapefile_zip, zoning_grid
 from geodata.services import (
     district_upsert,
+    layer_file_import,
     layer_get_or_create,
     layer_style_set,
     plan_get_or_create,
@@ -61,12 +62,13 @@ def _import_once(layer: Layer, frame, filename: str, encoding: str = "cp1251") -
         archive = shapefile_zip(
             frame, Path(workdir) / filename, folder=Path(filename).stem, encoding=encoding
         )
-        layer_import(
+        layer_file_import(
             upload=archive,
             original_name=filename,
-            layer=layer,
+            target=layer,
             options=ImportOptions(),
             user=None,
+            commit=True,
             publish=True,  # the demo's own generated data: nothing personal in it
             publisher_name="demo data",
         )

@@ -1,6 +1,8 @@
 """Every write of the geodata app."""
 
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.models import User
@@ -11,7 +13,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from geodata.importing.core import ImportOptions, source_inspect
+from geodata.importing.core import ImportOptions, Progress, layer_import, source_inspect
 from geodata.importing.errors import ImportRejected
 from geodata.models import District, ImportJob, Layer, LayerVersion, Plan
 from geodata.selectors import (
@@ -143,6 +145,45 @@ def layer_get_or_create(
     return layer, True
 
 
+@dataclass(frozen=True)
+class ImportTarget:
+    """Where an import goes: a plan and a layer in it, each created when missing.
+
+    Kinds and names only count for what is created; an existing plan or layer is kept
+    as it is.
+    """
+
+    plan_slug: str
+    layer_slug: str
+    plan_kind: str = Plan.Kind.DETAILED_PLAN
+    layer_kind: str = Layer.Kind.OTHER
+    plan_name_kk: str = ""
+    plan_name_ru: str = ""
+    layer_name_kk: str = ""
+    layer_name_ru: str = ""
+
+
+def import_target_resolve(*, target: ImportTarget, actor: User | None) -> Layer:
+    """The layer an import goes into, creating its plan and itself as drafts if missing."""
+    with transaction.atomic():  # a refused layer leaves no new, empty plan behind
+        plan, _created = plan_get_or_create(
+            slug=target.plan_slug,
+            kind=target.plan_kind,
+            name_kk=target.plan_name_kk,
+            name_ru=target.plan_name_ru,
+            actor=actor,
+        )
+        layer, _created = layer_get_or_create(
+            plan=plan,
+            slug=target.layer_slug,
+            kind=target.layer_kind,
+            name_kk=target.layer_name_kk,
+            name_ru=target.layer_name_ru,
+            actor=actor,
+        )
+    return layer
+
+
 def layer_version_publish(
     *,
     version: LayerVersion,
@@ -264,3 +305,64 @@ def import_job_start(
         )
         import_job_run_enqueue(job)
     return job
+
+
+def import_job_start_into(
+    *, job: ImportJob, target: ImportTarget, options: ImportOptions, user: User | None
+) -> ImportJob:
+    """Queue the import into `target`; a refused start leaves no new, empty plan or layer."""
+    with transaction.atomic():
+        layer = import_target_resolve(target=target, actor=user)
+        return import_job_start(job=job, layer=layer, options=options, user=user)
+
+
+def layer_file_import(
+    *,
+    upload: Path,
+    original_name: str,
+    target: ImportTarget | Layer,
+    options: ImportOptions,
+    user: User | None,
+    progress: Progress | None = None,
+    commit: bool = False,
+    publish: bool = False,
+    publisher_name: str = "",
+) -> dict[str, Any]:
+    """Import a file on the server as a new version of `target`; returns the import report.
+
+    `target` is a layer, or the plan and layer to find or create. Without commit it is a
+    dry run: the same report, and nothing kept, not even a new plan or layer. publish=True
+    (with commit) publishes the version at once, with the default column choice, as the
+    server's operator (`publisher_name` in the audit log): only the import_layer command
+    and the demo data do that.
+    """
+    if publish and not commit:
+        raise ValueError("A dry run publishes nothing: publish needs commit.")
+    with transaction.atomic():
+        layer = (
+            target
+            if isinstance(target, Layer)
+            else import_target_resolve(target=target, actor=user)
+        )
+        report = layer_import(
+            upload=upload,
+            original_name=original_name,
+            layer=layer,
+            options=options,
+            user=user,
+            progress=progress,
+            commit=commit,
+        )
+        if publish:
+            published = layer_version_publish(
+                version=LayerVersion.objects.get(pk=report["version_id"]),
+                public_fields=None,
+                actor=None,
+                actor_username=publisher_name,
+            )
+            report["published"] = True
+            report["public_fields"] = published.public_fields
+            report["hidden_fields"] = published.hidden_fields
+        if not commit:
+            transaction.set_rollback(True)
+    return report

@@ -4,27 +4,23 @@ from uuid import UUID
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
-from django.contrib.auth.models import User
-from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from geodata.forms import NEW_PLAN, ImportOptionsForm, ImportTargetForm, UploadForm
+from geodata.forms import ImportOptionsForm, ImportTargetForm, UploadForm
 from geodata.import_selectors import import_job_progress, version_url
 from geodata.importing.core import ImportOptions
-from geodata.models import ImportJob, Layer, LayerVersion, Plan
+from geodata.models import ImportJob, LayerVersion
 from geodata.selectors import version_column_choices, versions_awaiting_publication
 from geodata.services import (
     PUBLISH_PLANS,
     import_job_create,
     import_job_reinspect,
-    import_job_start,
-    layer_get_or_create,
+    import_job_start_into,
     layer_version_publish,
-    plan_get_or_create,
 )
 from rgis.errors import Refusal
 from rgis.mapshell import features_map_render
@@ -54,37 +50,6 @@ def import_new(request: HttpRequest) -> HttpResponse:
     return render(request, "geodata/import_new.html", {"form": form}, status=status)
 
 
-def _options_from(form: ImportOptionsForm) -> ImportOptions:
-    return ImportOptions(
-        encoding=form.cleaned_data.get("encoding") or None,
-        crs=form.crs_text(),
-        source_layer=form.cleaned_data.get("source_layer") or None,
-    )
-
-
-def _target_resolve(form: ImportTargetForm, actor: User) -> Layer:
-    data = form.cleaned_data
-    if data["plan"] == NEW_PLAN:
-        plan, _created = plan_get_or_create(
-            slug=data["new_plan_slug"],
-            kind=data["new_plan_kind"] or Plan.Kind.DETAILED_PLAN,
-            name_kk=data["new_plan_name_kk"],
-            name_ru=data["new_plan_name_ru"],
-            actor=actor,
-        )
-    else:
-        plan = get_object_or_404(Plan, slug=data["plan"])
-    layer, _created = layer_get_or_create(
-        plan=plan,
-        slug=data["layer_slug"],
-        kind=data["layer_kind"],
-        name_kk=data["layer_name_kk"],
-        name_ru=data["layer_name_ru"],
-        actor=actor,
-    )
-    return layer
-
-
 @require_http_methods(["GET", "POST"])
 @login_required
 @permission_required(MANAGE_PLANS, raise_exception=True)
@@ -101,19 +66,16 @@ def import_detail(request: HttpRequest, job_id: UUID) -> HttpResponse:
     )
     target_form = ImportTargetForm(request.POST if "start" in request.POST else None)
     if request.method == "POST" and options_form.is_valid():
-        options = _options_from(options_form)
+        options = options_form.options()
         try:
             if "start" in request.POST:
                 if target_form.is_valid():
-                    # A refused start must not leave a new, empty plan or layer behind.
-                    with transaction.atomic():
-                        layer = _target_resolve(target_form, request.user)  # type: ignore[arg-type]
-                        import_job_start(
-                            job=job,
-                            layer=layer,
-                            options=options,
-                            user=request.user,  # type: ignore[arg-type]
-                        )
+                    import_job_start_into(
+                        job=job,
+                        target=target_form.target(),
+                        options=options,
+                        user=request.user,  # type: ignore[arg-type]
+                    )
                     return redirect("imports:detail", job_id=job.pk)
             else:
                 import_job_reinspect(job=job, options=options)

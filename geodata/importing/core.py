@@ -359,15 +359,12 @@ def layer_import(
     user: User | None,
     progress: Progress | None = None,
     commit: bool = True,
-    publish: bool = False,
-    publisher_name: str = "",
 ) -> dict:
     """Import the upload as a new, unpublished version of `layer`; returns the import report.
 
     With commit=False everything is done, counted and compared, then rolled back: the
-    report is the same one a real import gives. publish=True also publishes it, with the
-    default column choice, as the server's operator (`publisher_name` in the audit log):
-    only the import_layer command and the demo data do that.
+    report is the same one a real import gives. Publishing is a step of its own
+    (geodata.services.layer_version_publish, or layer_file_import for the server's operator).
     """
     with tempfile.TemporaryDirectory(prefix="rgis-import-") as workdir:
         root = upload_unpack(upload, original_name, Path(workdir))
@@ -441,18 +438,6 @@ def layer_import(
                 instance=version,
                 after=report,
             )
-            if publish:
-                from geodata.services import layer_version_publish
-
-                published = layer_version_publish(
-                    version=version,
-                    public_fields=None,
-                    actor=None,
-                    actor_username=publisher_name,
-                )
-                report["published"] = True
-                report["public_fields"] = published.public_fields
-                report["hidden_fields"] = published.hidden_fields
             if not commit:
                 transaction.set_rollback(True)
         return report
