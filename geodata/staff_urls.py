@@ -1,13 +1,16 @@
-"""Planners' pages: upload, preview and import."""
+"""Planners' pages: upload, preview and import (mounted under the namespace "imports")."""
 
 from django.urls import path
 
-from geodata import staff_views
+from geodata.views import staff
 
-app_name = "imports"
-urlpatterns = [
-    path("new/", staff_views.import_new, name="new"),
-    path("<uuid:job_id>/", staff_views.import_detail, name="detail"),
-    path("versions/", staff_views.versions_awaiting, name="awaiting"),
-    path("versions/<int:version_id>/publish/", staff_views.version_publish, name="publish"),
+staff_patterns = [
+    path("new/", staff.import_new, name="new"),
+    path("<uuid:job_id>/", staff.import_detail, name="detail"),
+    path("versions/", staff.versions_awaiting, name="awaiting"),
+    path("versions/<int:version_id>/publish/", staff.version_publish, name="publish"),
 ]
+
+# Mounted by rgis/urls.py as include("geodata.staff_urls") until geodata/urls.py takes the list.
+app_name = "imports"
+urlpatterns = staff_patterns

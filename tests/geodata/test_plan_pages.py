@@ -9,7 +9,7 @@ from django.core.cache import cache
 from django.utils import timezone, translation
 from django.utils.formats import date_format
 
-from geodata import views
+from geodata.views import public as views
 from geodata.importing.core import ImportOptions
 from geodata.models import Layer, LayerVersion, Plan
 from geodata.samples import parcel_grid, shapefile_zip

@@ -3,7 +3,6 @@
 from uuid import UUID
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required, permission_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import get_language
@@ -11,11 +10,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from geodata.forms import ImportOptionsForm, ImportTargetForm, UploadForm
-from geodata.import_selectors import import_job_progress, version_url
+from geodata.import_selectors import import_job_progress, version_url, versions_to_publish
 from geodata.importing.core import ImportOptions
-from geodata.models import ImportJob, LayerVersion
+from geodata.models import ImportJob
 from geodata.selectors import version_column_choices, versions_awaiting_publication
 from geodata.services import (
+    MANAGE_PLANS,
     PUBLISH_PLANS,
     import_job_create,
     import_job_reinspect,
@@ -23,27 +23,26 @@ from geodata.services import (
     layer_version_publish,
 )
 from rgis.errors import Refusal
+from rgis.geojson import features_bounds
 from rgis.mapshell import features_map_render
-from staff.roles import capability
-
-MANAGE_PLANS = capability("manage_plans")
+from rgis.staff_actions import capability_required, refusal_text
 
 
 @require_http_methods(["GET", "POST"])
-@login_required
-@permission_required(MANAGE_PLANS, raise_exception=True)
+@capability_required(MANAGE_PLANS)
 def import_new(request: HttpRequest) -> HttpResponse:
+    """Upload a file; it is inspected at once and the planner lands on its preview."""
     form = UploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         try:
             job = import_job_create(
                 upload=form.cleaned_data["file"],
-                user=request.user,  # type: ignore[arg-type]
+                user=request.user,  # type: ignore[arg-type]  # signed in (capability_required)
                 options=ImportOptions(),
                 language=get_language() or "kk",
             )
         except Refusal as refusal:
-            form.add_error("file", str(refusal))
+            form.add_error("file", refusal_text(refusal))
         else:
             return redirect("imports:detail", job_id=job.pk)
     status = 400 if request.method == "POST" else 200
@@ -51,9 +50,9 @@ def import_new(request: HttpRequest) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-@login_required
-@permission_required(MANAGE_PLANS, raise_exception=True)
+@capability_required(MANAGE_PLANS)
 def import_detail(request: HttpRequest, job_id: UUID) -> HttpResponse:
+    """The preview of an upload: check it again with other choices, or start the import."""
     job = get_object_or_404(ImportJob, pk=job_id)
     inspection = job.inspection
     initial_options = {
@@ -74,7 +73,7 @@ def import_detail(request: HttpRequest, job_id: UUID) -> HttpResponse:
                         job=job,
                         target=target_form.target(),
                         options=options,
-                        user=request.user,  # type: ignore[arg-type]
+                        user=request.user,  # type: ignore[arg-type]  # signed in (capability_required)
                     )
                     return redirect("imports:detail", job_id=job.pk)
             else:
@@ -82,12 +81,12 @@ def import_detail(request: HttpRequest, job_id: UUID) -> HttpResponse:
                 messages.success(request, _("Checked again with your choices."))
                 return redirect("imports:detail", job_id=job.pk)
         except Refusal as refusal:
-            options_form.add_error(None, str(refusal))
+            options_form.add_error(None, refusal_text(refusal))
     job.refresh_from_db()
     preview = job.inspection.get("preview")
     preview_map = None
     if preview and preview.get("features"):
-        preview_map = features_map_render(preview, bounds=_bounds(preview))
+        preview_map = features_map_render(preview, bounds=features_bounds(preview["features"]))
     fields = job.inspection.get("fields", [])
     rows = [[row.get(name) for name in fields] for row in job.inspection.get("rows", [])]
     return render(
@@ -108,23 +107,8 @@ def import_detail(request: HttpRequest, job_id: UUID) -> HttpResponse:
     )
 
 
-def _bounds(collection: dict) -> tuple[float, float, float, float] | None:
-    import shapely
-
-    geometries = [
-        shapely.geometry.shape(feature["geometry"])
-        for feature in collection["features"]
-        if feature.get("geometry")
-    ]
-    if not geometries:
-        return None
-    west, south, east, north = shapely.total_bounds(geometries)
-    return (float(west), float(south), float(east), float(north))
-
-
 @require_http_methods(["GET"])
-@login_required
-@permission_required(PUBLISH_PLANS, raise_exception=True)
+@capability_required(PUBLISH_PLANS)
 def versions_awaiting(request: HttpRequest) -> HttpResponse:
     """Imported versions the public does not see yet."""
     return render(
@@ -135,23 +119,20 @@ def versions_awaiting(request: HttpRequest) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-@login_required
-@permission_required(PUBLISH_PLANS, raise_exception=True)
+@capability_required(PUBLISH_PLANS)
 def version_publish(request: HttpRequest, version_id: int) -> HttpResponse:
     """Choose the public columns of an imported version and publish it."""
-    version = get_object_or_404(
-        LayerVersion.objects.select_related("layer__plan", "uploaded_by"), pk=version_id
-    )
+    version = get_object_or_404(versions_to_publish(), pk=version_id)
     error = ""
     if request.method == "POST":
         try:
             layer_version_publish(
                 version=version,
                 public_fields=request.POST.getlist("public_fields"),
-                actor=request.user,  # type: ignore[arg-type]
+                actor=request.user,  # type: ignore[arg-type]  # signed in (capability_required)
             )
         except Refusal as refusal:
-            error = str(refusal)
+            error = refusal_text(refusal)
         else:
             messages.success(
                 request,

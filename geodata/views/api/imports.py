@@ -12,6 +12,7 @@ from geodata.import_selectors import import_job_progress, version_url
 from geodata.importing.core import ImportOptions
 from geodata.models import ImportJob, Layer, LayerVersion, Plan
 from geodata.services import (
+    MANAGE_PLANS,
     PUBLISH_PLANS,
     ImportTarget,
     import_job_create,
@@ -20,9 +21,6 @@ from geodata.services import (
     layer_version_publish,
 )
 from rgis.api import ApiError, api_view
-from staff.roles import capability
-
-MANAGE_PLANS = capability("manage_plans")
 
 
 def _options(request: HttpRequest) -> ImportOptions:
@@ -34,6 +32,7 @@ def _options(request: HttpRequest) -> ImportOptions:
 
 
 def job_json(job: ImportJob) -> dict[str, Any]:
+    """What the API says of a job: status, progress, inspection, report, version page."""
     progress = import_job_progress(job)
     inspection = {k: v for k, v in job.inspection.items() if k not in ("preview", "report")}
     return {
@@ -62,7 +61,7 @@ def import_create(request: HttpRequest) -> JsonResponse:
         raise ApiError(_("Attach the file in the form field “file”."))
     job = import_job_create(
         upload=upload,
-        user=request.user,  # type: ignore[arg-type]
+        user=request.user,  # type: ignore[arg-type]  # signed in (api_view)
         options=_options(request),
         language=get_language() or "kk",
     )
@@ -108,7 +107,7 @@ def import_start(request: HttpRequest, job_id: UUID) -> JsonResponse:
             layer_name_ru=request.POST.get("layer_name_ru", ""),
         ),
         options=_options(request),
-        user=request.user,  # type: ignore[arg-type]
+        user=request.user,  # type: ignore[arg-type]  # signed in (api_view)
     )
     return JsonResponse(job_json(job), status=202, json_dumps_params={"ensure_ascii": False})
 
@@ -122,7 +121,7 @@ def version_publish(request: HttpRequest, version_id: int) -> dict[str, Any]:
     published = layer_version_publish(
         version=version,
         public_fields=chosen if "public_fields" in request.POST else None,
-        actor=request.user,  # type: ignore[arg-type]
+        actor=request.user,  # type: ignore[arg-type]  # signed in (api_view)
     )
     return {
         "version_id": published.pk,
