@@ -13,8 +13,9 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from geodata.importing.core import ImportOptions, Progress, layer_import, source_inspect
+from geodata.importing.core import ImportOptions, Progress, layer_import
 from geodata.importing.errors import ImportRejected
+from geodata.importing.inspection import source_inspect
 from geodata.models import District, ImportJob, Layer, LayerVersion, Plan
 from geodata.selectors import (
     published_layer_memo_clear,
