@@ -9,6 +9,7 @@ import json
 import tempfile
 from pathlib import Path
 
+import geopandas as gpd
 from django.contrib.gis.geos import GEOSGeometry
 from django.db import transaction
 
@@ -54,7 +55,9 @@ def demo_districts_load() -> int:
     return created_count
 
 
-def _import_once(layer: Layer, frame, filename: str, encoding: str = "cp1251") -> bool:
+def _import_once(
+    layer: Layer, frame: gpd.GeoDataFrame, filename: str, encoding: str = "cp1251"
+) -> bool:
     """Import a generated file into the layer unless it already has a version."""
     if layer.versions.exists():
         return False

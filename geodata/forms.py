@@ -18,7 +18,7 @@ NEW_PLAN = "__new__"
 class _ChoicesMixin:
     fields: dict[str, forms.Field]
 
-    def _choices(self, name: str, choices: list) -> None:
+    def _choices(self, name: str, choices: list[tuple[str, Any]]) -> None:
         field = self.fields[name]
         assert isinstance(field, forms.ChoiceField)
         field.choices = choices
@@ -46,7 +46,7 @@ class ImportOptionsForm(_ChoicesMixin, forms.Form):
     )
     source_layer = forms.ChoiceField(label=_("Layer in the file"), required=False)
 
-    def __init__(self, *args, inspection: dict, **kwargs) -> None:
+    def __init__(self, *args: Any, inspection: dict[str, Any], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self._choices("encoding", list(ENCODING_LABELS.items()))
         self._choices(
@@ -94,7 +94,7 @@ class ImportTargetForm(_ChoicesMixin, forms.Form):
     layer_name_kk = forms.CharField(label=_("Layer name (Kazakh)"), required=False)
     layer_name_ru = forms.CharField(label=_("Layer name (Russian)"), required=False)
 
-    def __init__(self, *args, **kwargs) -> None:
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self._choices(
             "plan",

@@ -5,7 +5,7 @@ publish page and left out of the public choice unless the publisher ticks them.
 """
 
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from django.utils.translation import gettext_lazy as _
@@ -68,7 +68,7 @@ def _looks_like_iin(text: str) -> bool:
     return False
 
 
-def _share(values: list[str], test) -> float:
+def _share(values: list[str], test: Callable[[str], bool]) -> float:
     return sum(1 for value in values if test(value)) / len(values) if values else 0.0
 
 

@@ -53,6 +53,7 @@ def district_upsert(
         district = District.objects.filter(slug=slug).first() or District(slug=slug)
         created = district.pk is None
         district.name_kk, district.name_ru, district.name_en = name_kk, name_ru, name_en
+        # A MultiPolygon by now (a Polygon is wrapped above), typed as the GEOSGeometry given.
         district.geometry = boundary  # type: ignore[assignment]
         district.source = source
         district.full_clean()
