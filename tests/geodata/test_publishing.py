@@ -70,7 +70,12 @@ def layer():
 
 def imported(layer, path, *, user=None) -> LayerVersion:
     report = layer_import(
-        upload=path, original_name=path.name, layer=layer, options=ImportOptions(), user=user
+        upload=path,
+        original_name=path.name,
+        layer=layer,
+        options=ImportOptions(),
+        user=user,
+        commit=True,
     )
     return LayerVersion.objects.get(pk=report["version_id"])
 
