@@ -13,7 +13,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from geodata.importing.core import ImportOptions, Progress, layer_import
+from geodata.importing.core import ImportOptions, Progress, feature_parts_fill, layer_import
 from geodata.importing.errors import ImportRejected
 from geodata.importing.inspection import source_inspect
 from geodata.models import District, ImportJob, Layer, LayerVersion, Plan
@@ -368,3 +368,19 @@ def layer_file_import(
         if not commit:
             transaction.set_rollback(True)
     return report
+
+
+def feature_parts_rebuild() -> list[tuple[LayerVersion, int]]:
+    """Cut every current functional-zones version into parts again; (version, parts) each.
+
+    For versions imported before imports did it themselves; each version's parts are
+    replaced in a transaction of its own.
+    """
+    versions = LayerVersion.objects.filter(
+        is_current=True, layer__kind=Layer.Kind.FUNCTIONAL_ZONES
+    ).select_related("layer__plan")
+    rebuilt = []
+    for version in versions:
+        with transaction.atomic():
+            rebuilt.append((version, feature_parts_fill(version)))
+    return rebuilt
