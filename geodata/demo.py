@@ -8,6 +8,7 @@ import datetime
 import json
 import tempfile
 from pathlib import Path
+from typing import Any
 
 import geopandas as gpd
 from django.contrib.gis.geos import GEOSGeometry
@@ -78,23 +79,31 @@ def _import_once(
     return True
 
 
+def _demo_plan(*, slug: str, kind: str, name_kk: str, name_ru: str, **details: Any) -> Plan:
+    """The demo plan with this code; a new one gets `details` (English name, status, ...)."""
+    plan, created = plan_get_or_create(slug=slug, kind=kind, name_kk=name_kk, name_ru=name_ru)
+    if created:
+        for field, value in details.items():
+            setattr(plan, field, value)
+        plan.full_clean()
+        plan.save()
+    return plan
+
+
 @transaction.atomic
 def demo_plans_load() -> int:
     """The master plan to 2040 with its zoning and the Сәулет ПДП with parcels."""
-    master, created = plan_get_or_create(
+    master = _demo_plan(
         slug="taraz-master-plan-2040",
         kind=Plan.Kind.MASTER_PLAN,
         name_kk="Тараз қаласының 2040 жылға дейінгі бас жоспары (демо)",
         name_ru="Генеральный план города Тараз до 2040 года (демо)",
+        name_en="Taraz master plan to 2040 (demo)",
+        status=Plan.Status.APPROVED,
+        approval_body="Қазақстан Республикасының Үкіметі / Правительство РК",
+        approval_number="44",
+        approval_date=datetime.date(2024, 1, 29),
     )
-    if created:
-        master.name_en = "Taraz master plan to 2040 (demo)"
-        master.status = Plan.Status.APPROVED
-        master.approval_body = "Қазақстан Республикасының Үкіметі / Правительство РК"
-        master.approval_number = "44"
-        master.approval_date = datetime.date(2024, 1, 29)
-        master.full_clean()
-        master.save()
     zoning, _ = layer_get_or_create(
         plan=master,
         slug="zoning",
@@ -102,17 +111,14 @@ def demo_plans_load() -> int:
         name_kk="Функционалдық аймақтар",
         name_ru="Функциональное зонирование",
     )
-    pdp, created = plan_get_or_create(
+    pdp = _demo_plan(
         slug="saulet-pdp",
         kind=Plan.Kind.DETAILED_PLAN,
         name_kk="«Сәулет» шағын ауданының ЕЖЖ (демо)",
         name_ru="ПДП микрорайона «Сәулет» (демо)",
+        name_en="Detailed plan of the Saulet micro-district (demo)",
+        status=Plan.Status.PUBLIC_DISCUSSION,
     )
-    if created:
-        pdp.name_en = "Detailed plan of the Saulet micro-district (demo)"
-        pdp.status = Plan.Status.PUBLIC_DISCUSSION
-        pdp.full_clean()
-        pdp.save()
     parcels, _ = layer_get_or_create(
         plan=pdp,
         slug="parcels",
