@@ -116,12 +116,12 @@ def layer_import(
     options: ImportOptions,
     user: User | None,
     progress: Progress | None = None,
-    commit: bool = True,
+    commit: bool = False,
 ) -> dict[str, Any]:
     """Import the upload as a new, unpublished version of `layer`; returns the import report.
 
-    With commit=False everything is done, counted and compared, then rolled back: the
-    report is the same one a real import gives. Publishing is a step of its own
+    Unless commit=True it is a dry run: everything is done, counted and compared, then
+    rolled back, and the report is the same one a real import gives. Publishing is a step of its own
     (geodata.services.layer_version_publish, or layer_file_import for the server's operator).
     """
     with tempfile.TemporaryDirectory(prefix="rgis-import-") as workdir:
