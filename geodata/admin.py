@@ -27,7 +27,7 @@ class LayerInline(admin.TabularInline):
 class PlanAdmin(AuditedAdminMixin, admin.GISModelAdmin):
     """Plans: names, status and the approving decision (the database checks the latter)."""
 
-    gis_widget = OfflineMapWidget  # type: ignore[assignment]
+    gis_widget = OfflineMapWidget  # type: ignore[assignment]  # as above
     list_display = ("slug", "kind", "name_kk", "status", "approval_number", "approval_date")
     list_filter = ("kind", "status")
     search_fields = ("slug", "name_kk", "name_ru", "name_en")

@@ -8,15 +8,18 @@ import datetime
 import json
 import tempfile
 from pathlib import Path
+from typing import Any
 
+import geopandas as gpd
 from django.contrib.gis.geos import GEOSGeometry
 from django.db import transaction
 
-from geodata.importing.core import ImportOptions, layer_import
+from geodata.importing.core import ImportOptions
 from geodata.models import Layer, Plan
 from geodata.samples import TARAZ_GK12, parcel_grid, shapefile_zip, zoning_grid
 from geodata.services import (
     district_upsert,
+    layer_file_import,
     layer_get_or_create,
     layer_style_set,
     plan_get_or_create,
@@ -53,7 +56,9 @@ def demo_districts_load() -> int:
     return created_count
 
 
-def _import_once(layer: Layer, frame, filename: str, encoding: str = "cp1251") -> bool:
+def _import_once(
+    layer: Layer, frame: gpd.GeoDataFrame, filename: str, encoding: str = "cp1251"
+) -> bool:
     """Import a generated file into the layer unless it already has a version."""
     if layer.versions.exists():
         return False
@@ -61,35 +66,44 @@ def _import_once(layer: Layer, frame, filename: str, encoding: str = "cp1251") -
         archive = shapefile_zip(
             frame, Path(workdir) / filename, folder=Path(filename).stem, encoding=encoding
         )
-        layer_import(
+        layer_file_import(
             upload=archive,
             original_name=filename,
-            layer=layer,
+            target=layer,
             options=ImportOptions(),
             user=None,
+            commit=True,
             publish=True,  # the demo's own generated data: nothing personal in it
             publisher_name="demo data",
         )
     return True
 
 
+def _demo_plan(*, slug: str, kind: str, name_kk: str, name_ru: str, **details: Any) -> Plan:
+    """The demo plan with this code; a new one gets `details` (English name, status, ...)."""
+    plan, created = plan_get_or_create(slug=slug, kind=kind, name_kk=name_kk, name_ru=name_ru)
+    if created:
+        for field, value in details.items():
+            setattr(plan, field, value)
+        plan.full_clean()
+        plan.save()
+    return plan
+
+
 @transaction.atomic
 def demo_plans_load() -> int:
     """The master plan to 2040 with its zoning and the Сәулет ПДП with parcels."""
-    master, created = plan_get_or_create(
+    master = _demo_plan(
         slug="taraz-master-plan-2040",
         kind=Plan.Kind.MASTER_PLAN,
         name_kk="Тараз қаласының 2040 жылға дейінгі бас жоспары (демо)",
         name_ru="Генеральный план города Тараз до 2040 года (демо)",
+        name_en="Taraz master plan to 2040 (demo)",
+        status=Plan.Status.APPROVED,
+        approval_body="Қазақстан Республикасының Үкіметі / Правительство РК",
+        approval_number="44",
+        approval_date=datetime.date(2024, 1, 29),
     )
-    if created:
-        master.name_en = "Taraz master plan to 2040 (demo)"
-        master.status = Plan.Status.APPROVED
-        master.approval_body = "Қазақстан Республикасының Үкіметі / Правительство РК"
-        master.approval_number = "44"
-        master.approval_date = datetime.date(2024, 1, 29)
-        master.full_clean()
-        master.save()
     zoning, _ = layer_get_or_create(
         plan=master,
         slug="zoning",
@@ -97,17 +111,14 @@ def demo_plans_load() -> int:
         name_kk="Функционалдық аймақтар",
         name_ru="Функциональное зонирование",
     )
-    pdp, created = plan_get_or_create(
+    pdp = _demo_plan(
         slug="saulet-pdp",
         kind=Plan.Kind.DETAILED_PLAN,
         name_kk="«Сәулет» шағын ауданының ЕЖЖ (демо)",
         name_ru="ПДП микрорайона «Сәулет» (демо)",
+        name_en="Detailed plan of the Saulet micro-district (demo)",
+        status=Plan.Status.PUBLIC_DISCUSSION,
     )
-    if created:
-        pdp.name_en = "Detailed plan of the Saulet micro-district (demo)"
-        pdp.status = Plan.Status.PUBLIC_DISCUSSION
-        pdp.full_clean()
-        pdp.save()
     parcels, _ = layer_get_or_create(
         plan=pdp,
         slug="parcels",

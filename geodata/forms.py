@@ -5,9 +5,12 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from geodata.import_selectors import plans_to_import_into
+from geodata.importing.core import ImportOptions
 from geodata.importing.crs import CRS_CHOICES
 from geodata.importing.encoding import ENCODING_LABELS
 from geodata.models import Layer, Plan
+from geodata.services import ImportTarget
 
 NEW_PLAN = "__new__"
 
@@ -15,7 +18,7 @@ NEW_PLAN = "__new__"
 class _ChoicesMixin:
     fields: dict[str, forms.Field]
 
-    def _choices(self, name: str, choices: list) -> None:
+    def _choices(self, name: str, choices: list[tuple[str, Any]]) -> None:
         field = self.fields[name]
         assert isinstance(field, forms.ChoiceField)
         field.choices = choices
@@ -43,7 +46,7 @@ class ImportOptionsForm(_ChoicesMixin, forms.Form):
     )
     source_layer = forms.ChoiceField(label=_("Layer in the file"), required=False)
 
-    def __init__(self, *args, inspection: dict, **kwargs) -> None:
+    def __init__(self, *args: Any, inspection: dict[str, Any], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self._choices("encoding", list(ENCODING_LABELS.items()))
         self._choices(
@@ -67,6 +70,14 @@ class ImportOptionsForm(_ChoicesMixin, forms.Form):
             return self.cleaned_data["proj"].strip()
         return self.cleaned_data.get("crs") or None
 
+    def options(self) -> ImportOptions:
+        """The planner's choices, for the import core."""
+        return ImportOptions(
+            encoding=self.cleaned_data.get("encoding") or None,
+            crs=self.crs_text(),
+            source_layer=self.cleaned_data.get("source_layer") or None,
+        )
+
 
 class ImportTargetForm(_ChoicesMixin, forms.Form):
     """Where the upload goes: an existing plan or a new one, and the layer in it."""
@@ -83,14 +94,14 @@ class ImportTargetForm(_ChoicesMixin, forms.Form):
     layer_name_kk = forms.CharField(label=_("Layer name (Kazakh)"), required=False)
     layer_name_ru = forms.CharField(label=_("Layer name (Russian)"), required=False)
 
-    def __init__(self, *args, **kwargs) -> None:
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self._choices(
             "plan",
             [(NEW_PLAN, _("A new plan"))]
             + [
                 (plan.slug, f"{plan.name} ({plan.get_status_display()})")
-                for plan in Plan.objects.exclude(status=Plan.Status.ARCHIVED)
+                for plan in plans_to_import_into()
             ],
         )
 
@@ -101,3 +112,18 @@ class ImportTargetForm(_ChoicesMixin, forms.Form):
                 if not data.get(field):
                     self.add_error(field, _("Needed for a new plan."))
         return data
+
+    def target(self) -> ImportTarget:
+        """The plan (chosen, or new with its code, kind and names) and layer to import into."""
+        data = self.cleaned_data
+        new_plan = data["plan"] == NEW_PLAN
+        return ImportTarget(
+            plan_slug=data["new_plan_slug"] if new_plan else data["plan"],
+            plan_kind=(data["new_plan_kind"] if new_plan else "") or Plan.Kind.DETAILED_PLAN,
+            plan_name_kk=data["new_plan_name_kk"] if new_plan else "",
+            plan_name_ru=data["new_plan_name_ru"] if new_plan else "",
+            layer_slug=data["layer_slug"],
+            layer_kind=data["layer_kind"],
+            layer_name_kk=data["layer_name_kk"],
+            layer_name_ru=data["layer_name_ru"],
+        )

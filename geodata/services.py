@@ -1,25 +1,37 @@
 """Every write of the geodata app."""
 
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
 from django.conf import settings
 from django.contrib.auth.models import User
 from django.contrib.gis.geos import GEOSGeometry, MultiPolygon, Polygon
 from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from geodata.models import District, Layer, LayerVersion, Plan
+from geodata.importing.core import ImportOptions, Progress, feature_parts_fill, layer_import
+from geodata.importing.errors import ImportRejected
+from geodata.importing.inspection import source_inspect
+from geodata.models import District, ImportJob, Layer, LayerVersion, Plan
 from geodata.selectors import (
     published_layer_memo_clear,
     version_attribute_keys,
     version_column_choices,
 )
+from geodata.tasks import import_job_run_enqueue
 from rgis.changes import map_data_changed
 from rgis.errors import Refusal, refusal_from
 from staff.roles import capability
 from staff.services import audit_record, audit_snapshot
 
+MANAGE_PLANS = capability("manage_plans")
 PUBLISH_PLANS = capability("publish_plans")
+# A failed import changed nothing: the planner may fix the options and start it again.
+IMPORT_RESTARTABLE = (ImportJob.Status.INSPECTED, ImportJob.Status.FAILED)
 
 
 class PublishRefused(Refusal):
@@ -41,6 +53,7 @@ def district_upsert(
         district = District.objects.filter(slug=slug).first() or District(slug=slug)
         created = district.pk is None
         district.name_kk, district.name_ru, district.name_en = name_kk, name_ru, name_en
+        # A MultiPolygon by now (a Polygon is wrapped above), typed as the GEOSGeometry given.
         district.geometry = boundary  # type: ignore[assignment]
         district.source = source
         district.full_clean()
@@ -134,6 +147,45 @@ def layer_get_or_create(
     return layer, True
 
 
+@dataclass(frozen=True)
+class ImportTarget:
+    """Where an import goes: a plan and a layer in it, each created when missing.
+
+    Kinds and names only count for what is created; an existing plan or layer is kept
+    as it is.
+    """
+
+    plan_slug: str
+    layer_slug: str
+    plan_kind: str = Plan.Kind.DETAILED_PLAN
+    layer_kind: str = Layer.Kind.OTHER
+    plan_name_kk: str = ""
+    plan_name_ru: str = ""
+    layer_name_kk: str = ""
+    layer_name_ru: str = ""
+
+
+def import_target_resolve(*, target: ImportTarget, actor: User | None) -> Layer:
+    """The layer an import goes into, creating its plan and itself as drafts if missing."""
+    with transaction.atomic():  # a refused layer leaves no new, empty plan behind
+        plan, _created = plan_get_or_create(
+            slug=target.plan_slug,
+            kind=target.plan_kind,
+            name_kk=target.plan_name_kk,
+            name_ru=target.plan_name_ru,
+            actor=actor,
+        )
+        layer, _created = layer_get_or_create(
+            plan=plan,
+            slug=target.layer_slug,
+            kind=target.layer_kind,
+            name_kk=target.layer_name_kk,
+            name_ru=target.layer_name_ru,
+            actor=actor,
+        )
+    return layer
+
+
 def layer_version_publish(
     *,
     version: LayerVersion,
@@ -203,3 +255,132 @@ def layer_version_publish(
         transaction.on_commit(published_layer_memo_clear)
         map_data_changed()
     return version
+
+
+def import_job_create(
+    *, upload: UploadedFile, user: User | None, options: ImportOptions, language: str
+) -> ImportJob:
+    """Store an upload and inspect it; a file that cannot be imported leaves nothing behind."""
+    job = ImportJob(created_by=user, source_filename=Path(upload.name or "upload").name)
+    job.options = {**options.as_dict(), "language": language}
+    job.source_file.save(job.source_filename, upload, save=False)
+    try:
+        job.inspection = source_inspect(Path(job.source_file.path), job.source_filename, options)
+    except ImportRejected:
+        job.source_file.delete(save=False)
+        raise
+    job.save()
+    return job
+
+
+def import_job_reinspect(*, job: ImportJob, options: ImportOptions) -> ImportJob:
+    """Inspect again with the planner's encoding, CRS or layer choice."""
+    if job.status not in IMPORT_RESTARTABLE:
+        raise ImportRejected(_("This upload has already been imported or is importing."))
+    job.inspection = source_inspect(Path(job.source_file.path), job.source_filename, options)
+    job.options = {**job.options, **options.as_dict()}
+    job.save(update_fields=["inspection", "options"])
+    return job
+
+
+def import_job_start(
+    *, job: ImportJob, layer: Layer, options: ImportOptions, user: User | None
+) -> ImportJob:
+    """Queue the import of an inspected upload into `layer`; a worker runs it."""
+    if job.status not in IMPORT_RESTARTABLE:
+        raise ImportRejected(_("This upload has already been imported or is importing."))
+    if not (options.crs or job.inspection.get("crs", {}).get("chosen")):
+        raise ImportRejected(
+            _("The file does not say its coordinate system: choose one before importing.")
+        )
+    with transaction.atomic():
+        job.layer = layer
+        job.options = {**job.options, **options.as_dict()}
+        job.status = ImportJob.Status.QUEUED
+        job.progress_total = int(job.inspection.get("feature_count") or 0)
+        job.save()
+        audit_record(
+            actor=user,
+            action="layer.import_queued",
+            instance=layer,
+            after={"job": str(job.pk), "file": job.source_filename, "options": job.options},
+        )
+        import_job_run_enqueue(job)
+    return job
+
+
+def import_job_start_into(
+    *, job: ImportJob, target: ImportTarget, options: ImportOptions, user: User | None
+) -> ImportJob:
+    """Queue the import into `target`; a refused start leaves no new, empty plan or layer."""
+    with transaction.atomic():
+        layer = import_target_resolve(target=target, actor=user)
+        return import_job_start(job=job, layer=layer, options=options, user=user)
+
+
+def layer_file_import(
+    *,
+    upload: Path,
+    original_name: str,
+    target: ImportTarget | Layer,
+    options: ImportOptions,
+    user: User | None,
+    progress: Progress | None = None,
+    commit: bool = False,
+    publish: bool = False,
+    publisher_name: str = "",
+) -> dict[str, Any]:
+    """Import a file on the server as a new version of `target`; returns the import report.
+
+    `target` is a layer, or the plan and layer to find or create. Without commit it is a
+    dry run: the same report, and nothing kept, not even a new plan or layer. publish=True
+    (with commit) publishes the version at once, with the default column choice, as the
+    server's operator (`publisher_name` in the audit log): only the import_layer command
+    and the demo data do that.
+    """
+    if publish and not commit:
+        raise ValueError("A dry run publishes nothing: publish needs commit.")
+    with transaction.atomic():
+        layer = (
+            target
+            if isinstance(target, Layer)
+            else import_target_resolve(target=target, actor=user)
+        )
+        report = layer_import(
+            upload=upload,
+            original_name=original_name,
+            layer=layer,
+            options=options,
+            user=user,
+            progress=progress,
+            commit=commit,
+        )
+        if publish:
+            published = layer_version_publish(
+                version=LayerVersion.objects.get(pk=report["version_id"]),
+                public_fields=None,
+                actor=None,
+                actor_username=publisher_name,
+            )
+            report["published"] = True
+            report["public_fields"] = published.public_fields
+            report["hidden_fields"] = published.hidden_fields
+        if not commit:
+            transaction.set_rollback(True)
+    return report
+
+
+def feature_parts_rebuild() -> list[tuple[LayerVersion, int]]:
+    """Cut every current functional-zones version into parts again; (version, parts) each.
+
+    For versions imported before imports did it themselves; each version's parts are
+    replaced in a transaction of its own.
+    """
+    versions = LayerVersion.objects.filter(
+        is_current=True, layer__kind=Layer.Kind.FUNCTIONAL_ZONES
+    ).select_related("layer__plan")
+    rebuilt = []
+    for version in versions:
+        with transaction.atomic():
+            rebuilt.append((version, feature_parts_fill(version)))
+    return rebuilt

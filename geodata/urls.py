@@ -4,13 +4,16 @@
   at /<language>/plans/ (namespace "plans");
 - ogc_patterns: OGC API – Features at /ogc/ (namespace "ogc"; no language prefix: clients
   such as GDAL and QGIS call it);
-- lookup_patterns: the what's-here API at /api/ (its name "whats_here" has no namespace).
+- lookup_patterns: the what's-here API at /api/ (its name "whats_here" has no namespace);
+- staff_patterns: the planners' pages (upload, preview, import, publish) at
+  /<language>/staff/imports/ (namespace "imports");
+- api_patterns: the import API at /api/imports/ (namespace "imports-api").
 """
 
 from django.urls import path, re_path
 
-from geodata.views import public
-from geodata.views.api import lookups, ogc
+from geodata.views import public, staff
+from geodata.views.api import imports, lookups, ogc
 
 public_patterns = [
     path("", public.plan_list_page, name="list"),
@@ -41,4 +44,19 @@ ogc_patterns = [
 
 lookup_patterns = [
     path("whats-here", lookups.whats_here_api, name="whats_here"),
+]
+
+staff_patterns = [
+    path("new/", staff.import_new, name="new"),
+    path("<uuid:job_id>/", staff.import_detail, name="detail"),
+    path("versions/", staff.versions_awaiting, name="awaiting"),
+    path("versions/<int:version_id>/publish/", staff.version_publish, name="publish"),
+]
+
+api_patterns = [
+    path("", imports.import_create, name="create"),
+    path("<uuid:job_id>", imports.import_detail, name="detail"),
+    path("<uuid:job_id>/inspect", imports.import_inspect, name="inspect"),
+    path("<uuid:job_id>/start", imports.import_start, name="start"),
+    path("versions/<int:version_id>/publish", imports.version_publish, name="publish"),
 ]

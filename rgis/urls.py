@@ -10,7 +10,7 @@ from rgis import views
 urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("api/staff/", include((staff.urls.api_patterns, "staff-api"))),
-    path("api/imports/", include("geodata.api_urls")),
+    path("api/imports/", include((geodata.urls.api_patterns, "imports-api"))),
     path("api/", include(geodata.urls.lookup_patterns)),
     path("api/queues/applications/", include(queues.urls.position_api_patterns)),
     path("api/queues/", include((queues.urls.api_patterns, "queues_api"))),
@@ -29,7 +29,7 @@ urlpatterns += i18n_patterns(
     path("parcels/", include("parcels.urls")),
     path("queues/", include((queues.urls.public_patterns, "queues"))),
     path("appeals/", include("appeals.public_urls")),
-    path("staff/imports/", include("geodata.staff_urls")),
+    path("staff/imports/", include((geodata.urls.staff_patterns, "imports"))),
     path("staff/parcels/", include("parcels.staff_urls")),
     path("staff/queues/", include((queues.urls.staff_patterns, "queue_staff"))),
     path("staff/appeals/", include("appeals.staff_urls")),

@@ -82,7 +82,9 @@ def zip_check(archive: zipfile.ZipFile) -> list[tuple[zipfile.ZipInfo, PurePosix
     return checked
 
 
-def _extract(archive: zipfile.ZipFile, entries, target: Path) -> None:
+def _extract(
+    archive: zipfile.ZipFile, entries: list[tuple[zipfile.ZipInfo, PurePosixPath]], target: Path
+) -> None:
     budget = settings.RGIS_IMPORT_MAX_UNPACKED_MB * MEGABYTE
     for info, relative in entries:
         destination = target.joinpath(*relative.parts)

@@ -1,6 +1,9 @@
 """What changed between two versions of a layer: features added, removed, changed; area."""
 
+from typing import Any
+
 from django.db import connection
+from django.db.backends.utils import CursorWrapper
 
 from geodata.models import LayerVersion
 
@@ -56,12 +59,12 @@ WHERE version_id = %(version)s AND ST_Dimension(geometry) = 2
 """
 
 
-def _area_ha(cursor, version_id: int) -> float:
+def _area_ha(cursor: CursorWrapper, version_id: int) -> float:
     cursor.execute(_AREA_SQL, {"version": version_id})
     return round(float(cursor.fetchone()[0]), 4)
 
 
-def version_changes(previous: LayerVersion | None, version: LayerVersion) -> dict:
+def version_changes(previous: LayerVersion | None, version: LayerVersion) -> dict[str, Any]:
     """Counts and examples of what a version changed against the one before it."""
     with connection.cursor() as cursor:
         area_after = _area_ha(cursor, version.pk)
@@ -83,7 +86,7 @@ def version_changes(previous: LayerVersion | None, version: LayerVersion) -> dic
             if cursor.fetchone()[0]:
                 key = candidate
                 break
-        result: dict = {"previous": previous.number, "key": key}
+        result: dict[str, Any] = {"previous": previous.number, "key": key}
         if key is not None:
             cursor.execute(_KEYED_SQL, {**ids, "key": key})
             kinds: dict[str, list[str]] = {"added": [], "removed": [], "changed": []}

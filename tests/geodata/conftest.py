@@ -4,10 +4,10 @@ import math
 
 import pytest
 
-from geodata.importing.core import ImportOptions, layer_import
+from geodata.importing.core import ImportOptions
 from geodata.models import Layer
 from geodata.samples import parcel_grid, shapefile_zip
-from geodata.services import layer_get_or_create, plan_get_or_create
+from geodata.services import layer_file_import, layer_get_or_create, plan_get_or_create
 
 
 def tile_of(lon: float, lat: float, z: int) -> tuple[int, int]:
@@ -32,12 +32,13 @@ def parcels(tmp_path):
 
     def publish(frame, name):
         archive = shapefile_zip(frame, tmp_path / name)
-        return layer_import(
+        return layer_file_import(
             upload=archive,
             original_name=name,
-            layer=layer,
+            target=layer,
             options=ImportOptions(),
             user=None,
+            commit=True,
             publish=True,
         )
 

@@ -7,10 +7,10 @@ from pathlib import Path
 
 import geopandas as gpd
 
-from geodata.importing.core import ImportOptions, layer_import
+from geodata.importing.core import ImportOptions
 from geodata.models import Layer
 from geodata.samples import parcel_grid, shapefile_zip
-from geodata.services import layer_get_or_create, plan_get_or_create
+from geodata.services import layer_file_import, layer_get_or_create, plan_get_or_create
 
 # A Pulkovo 1942 / Gauss-Krüger zone 12 .prj as ArcGIS writes it (ESRI WKT, no EPSG code).
 ESRI_GK12_PRJ = (
@@ -34,10 +34,10 @@ def file_import(
 ) -> dict:
     """The upload at `path` imported into `layer`, as the web and the command do it, and
     published with the default column choice (unless publish=False)."""
-    return layer_import(
+    return layer_file_import(
         upload=path,
         original_name=path.name,
-        layer=layer,
+        target=layer,
         options=ImportOptions(**options),
         user=None,
         commit=commit,

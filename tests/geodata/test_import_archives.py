@@ -11,8 +11,9 @@ from pathlib import Path
 import pytest
 from django.utils.translation import override
 
-from geodata.importing.core import ImportOptions, source_inspect
+from geodata.importing.core import ImportOptions
 from geodata.importing.errors import ImportRejected
+from geodata.importing.inspection import source_inspect
 from geodata.models import Feature, LayerVersion
 from tests.geodata.files import (
     cut_in_half,

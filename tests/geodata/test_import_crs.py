@@ -9,8 +9,9 @@ from django.utils.translation import override
 from pyproj import Geod, Transformer
 from pyproj.crs import CoordinateOperation
 
-from geodata.importing.core import ImportOptions, source_inspect
+from geodata.importing.core import ImportOptions
 from geodata.importing.errors import CrsRequired, ImportRejected
+from geodata.importing.inspection import source_inspect
 from geodata.models import Feature, Layer, LayerVersion, Plan
 from geodata.samples import TARAZ_GK12
 from tests.geodata.files import (

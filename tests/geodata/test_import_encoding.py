@@ -4,8 +4,9 @@ import pytest
 from django.core.management import call_command
 from django.utils.translation import override
 
-from geodata.importing.core import ImportOptions, source_inspect
+from geodata.importing.core import ImportOptions
 from geodata.importing.errors import EncodingRequired
+from geodata.importing.inspection import source_inspect
 from geodata.models import Feature, LayerVersion
 from geodata.samples import parcel_grid
 from tests.geodata.files import file_import, frame_zip, layer_create, parcels_zip, zip_rewrite

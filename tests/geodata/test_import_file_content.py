@@ -16,7 +16,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
 from django.utils.translation import override
 
-from geodata.importing.sources import gdal_driver_identify
+from geodata.importing.checks import gdal_driver_identify
 from geodata.models import Feature, ImportJob, LayerVersion
 from tests.geodata.files import file_import, layer_create, parcels_zip
 

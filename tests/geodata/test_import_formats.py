@@ -6,8 +6,9 @@ import shapely
 from django.core.management import CommandError, call_command
 from django.utils.translation import override
 
-from geodata.importing.core import ImportOptions, source_inspect
+from geodata.importing.core import ImportOptions
 from geodata.importing.errors import ImportRejected
+from geodata.importing.inspection import source_inspect
 from geodata.models import Feature, LayerVersion
 from geodata.samples import TARAZ_GK12, parcel_grid
 from tests.geodata.files import (

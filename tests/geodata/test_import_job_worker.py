@@ -4,10 +4,11 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils.translation import override
 
+from geodata.import_selectors import import_job_progress
 from geodata.importing.core import ImportOptions
 from geodata.importing.errors import ImportRejected
-from geodata.jobs import import_job_create, import_job_progress, import_job_start
 from geodata.models import Feature, ImportJob, LayerVersion
+from geodata.services import import_job_create, import_job_start
 from tests.factories import StaffUserFactory
 from tests.geodata.files import layer_create, parcels_zip, zip_rewrite
 from tests.rgis.test_jobs import run_worker_once

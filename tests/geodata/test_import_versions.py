@@ -40,6 +40,7 @@ def test_an_import_failing_part_way_leaves_the_previous_version_untouched(tmp_pa
             options=ImportOptions(encoding="utf-8"),  # wrong: the DBF is cp1251
             user=None,
             progress=lambda done, total: progress.append(done),
+            commit=True,
         )
 
     assert str(refused.value) == "The text is not in utf-8. Choose another encoding."

@@ -108,7 +108,7 @@ def test_the_api_imports_with_basic_auth_and_reports_progress(client, office_zip
     assert started.status_code == 202
     assert started.json()["status"] == "queued"
     # The worker's side, in-process here (tests/geodata covers the real worker).
-    from geodata.jobs import import_job_run
+    from geodata.importing.worker import import_job_run
 
     import_job_run(job_id=body["id"])
     done = client.get(f"/api/imports/{body['id']}", **basic("planner1")).json()

@@ -13,12 +13,12 @@ from django.contrib.gis.geos import Polygon
 from django.utils import timezone
 from owslib.ogcapi.features import Features
 
-from geodata.importing.core import ImportOptions, layer_import
+from geodata.importing.core import ImportOptions
 from geodata.models import Feature, Layer, LayerVersion, Plan
 from geodata.ogc import features as ogc_features
 from geodata.ogc.crs import crs84_bbox
 from geodata.samples import TARAZ_GK12, parcel_grid, shapefile_zip
-from geodata.services import layer_get_or_create, plan_get_or_create
+from geodata.services import layer_file_import, layer_get_or_create, plan_get_or_create
 from tests.factories import StaffUserFactory
 
 PARCELS = "pdp-ogc.parcels"
@@ -40,12 +40,13 @@ def client():
 
 
 def _import(layer: Layer, frame, path, user=None) -> None:
-    layer_import(
+    layer_file_import(
         upload=shapefile_zip(frame, path),
         original_name=path.name,
-        layer=layer,
+        target=layer,
         options=ImportOptions(),
         user=user,
+        commit=True,
         publish=True,
     )
 
@@ -380,12 +381,13 @@ def test_a_layer_imported_without_attributes_still_serves_its_features(client, t
             }
         )
     )
-    layer_import(
+    layer_file_import(
         upload=points,
         original_name=points.name,
-        layer=layer,
+        target=layer,
         options=ImportOptions(),
         user=None,
+        commit=True,
         publish=True,
     )
 

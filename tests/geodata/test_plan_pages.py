@@ -9,11 +9,11 @@ from django.core.cache import cache
 from django.utils import timezone, translation
 from django.utils.formats import date_format
 
-from geodata.importing.core import ImportOptions, layer_import
+from geodata.importing.core import ImportOptions
 from geodata.models import Layer, LayerVersion, Plan
 from geodata.samples import parcel_grid, shapefile_zip
 from geodata.selectors import version_attribute_table, version_features_geojson
-from geodata.services import layer_get_or_create, plan_get_or_create
+from geodata.services import layer_file_import, layer_get_or_create, plan_get_or_create
 from geodata.views import public
 from tests.factories import StaffUserFactory
 
@@ -32,12 +32,13 @@ def _fresh_cache():
 
 def _import(layer: Layer, frame, path, user=None) -> dict:
     zipped = shapefile_zip(frame, path)
-    return layer_import(
+    return layer_file_import(
         upload=zipped,
         original_name=path.name,
-        layer=layer,
+        target=layer,
         options=ImportOptions(),
         user=user,
+        commit=True,
         publish=True,
     )
 

@@ -19,7 +19,7 @@ from django.utils.translation import override
 from shapely.geometry import box
 
 from geodata.importing.core import ImportOptions, layer_import
-from geodata.jobs import import_job_run
+from geodata.importing.worker import import_job_run
 from geodata.models import Layer, LayerVersion
 from geodata.services import layer_get_or_create, layer_version_publish, plan_get_or_create
 from rgis.personal import iin_invented
@@ -70,7 +70,12 @@ def layer():
 
 def imported(layer, path, *, user=None) -> LayerVersion:
     report = layer_import(
-        upload=path, original_name=path.name, layer=layer, options=ImportOptions(), user=user
+        upload=path,
+        original_name=path.name,
+        layer=layer,
+        options=ImportOptions(),
+        user=user,
+        commit=True,
     )
     return LayerVersion.objects.get(pk=report["version_id"])
 

@@ -12,8 +12,8 @@ from django.utils.translation import gettext
 from django_tasks_db.models import DBTaskResult
 
 from geodata.importing.core import ImportOptions
-from geodata.jobs import import_job_create, import_job_start
 from geodata.models import Feature, ImportJob, LayerVersion
+from geodata.services import import_job_create, import_job_start
 from tests.factories import StaffUserFactory
 from tests.geodata.files import feature, geojson_write, layer_create, square
 from tests.rgis.workers import Worker, wait_for

@@ -1,8 +1,8 @@
-from django.core.management.base import BaseCommand
-from django.db import transaction
+from typing import Any
 
-from geodata.importing.core import feature_parts_fill
-from geodata.models import Layer, LayerVersion
+from django.core.management.base import BaseCommand
+
+from geodata.services import feature_parts_rebuild
 
 
 class Command(BaseCommand):
@@ -12,14 +12,9 @@ class Command(BaseCommand):
         "replaced. Imports do this themselves; run it for versions imported before."
     )
 
-    def handle(self, *args: object, **options: object) -> None:
-        versions = LayerVersion.objects.filter(
-            is_current=True, layer__kind=Layer.Kind.FUNCTIONAL_ZONES
-        ).select_related("layer__plan")
-        total = 0
-        for version in versions:
-            with transaction.atomic():
-                parts = feature_parts_fill(version)
-            total += parts
+    def handle(self, *args: Any, **options: Any) -> None:
+        rebuilt = feature_parts_rebuild()
+        for version, parts in rebuilt:
             self.stdout.write(f"{version}: {parts} parts")
-        self.stdout.write(f"{len(versions)} versions, {total} parts.")
+        total = sum(parts for _version, parts in rebuilt)
+        self.stdout.write(f"{len(rebuilt)} versions, {total} parts.")

@@ -1,19 +1,15 @@
 import sys
 from pathlib import Path
+from typing import Any
 
 from django.contrib.auth.models import User
 from django.core.management.base import BaseCommand, CommandError, CommandParser
-from django.db import transaction
 
-from geodata.importing.core import ImportOptions, layer_import
+from geodata.importing.core import ImportOptions
 from geodata.importing.errors import CrsRequired
 from geodata.models import Layer, Plan
-from geodata.services import layer_get_or_create, plan_get_or_create
+from geodata.services import ImportTarget, layer_file_import
 from rgis.errors import Refusal
-
-
-class DryRunDone(Exception):
-    """Raised to roll back everything a dry run created (plan and layer included)."""
 
 
 class Command(BaseCommand):
@@ -46,7 +42,7 @@ class Command(BaseCommand):
             "leaving out the columns that look like IINs, names or phone numbers",
         )
 
-    def handle(self, *args: object, **options: object) -> None:
+    def handle(self, *args: Any, **options: Any) -> None:
         path = options["path"]
         assert isinstance(path, Path)
         if not path.is_file():
@@ -61,37 +57,27 @@ class Command(BaseCommand):
         if publish and not commit:
             raise CommandError("--publish needs --commit: a dry run publishes nothing.")
         import_options = ImportOptions(
-            encoding=options["encoding"],  # type: ignore[arg-type]
-            crs=options["crs"],  # type: ignore[arg-type]
-            source_layer=options["source_layer"],  # type: ignore[arg-type]
+            encoding=options["encoding"],
+            crs=options["crs"],
+            source_layer=options["source_layer"],
         )
-        report: dict = {}
         try:
-            with transaction.atomic():
-                plan, _ = plan_get_or_create(
-                    slug=str(options["plan"]), kind=str(options["plan_kind"]), actor=user
-                )
-                layer, _ = layer_get_or_create(
-                    plan=plan,
-                    slug=str(options["layer"]),
-                    kind=str(options["layer_kind"]),
-                    actor=user,
-                )
-                report = layer_import(
-                    upload=path,
-                    original_name=path.name,
-                    layer=layer,
-                    options=import_options,
-                    user=user,
-                    progress=self._progress,
-                    commit=commit,
-                    publish=publish,
-                    publisher_name="server operator (manage.py import_layer --publish)",
-                )
-                if not commit:
-                    raise DryRunDone
-        except DryRunDone:
-            pass
+            report = layer_file_import(
+                upload=path,
+                original_name=path.name,
+                target=ImportTarget(
+                    plan_slug=str(options["plan"]),
+                    layer_slug=str(options["layer"]),
+                    plan_kind=str(options["plan_kind"]),
+                    layer_kind=str(options["layer_kind"]),
+                ),
+                options=import_options,
+                user=user,
+                progress=self._progress,
+                commit=commit,
+                publish=publish,
+                publisher_name="server operator (manage.py import_layer --publish)",
+            )
         except CrsRequired as refusal:
             raise CommandError(
                 f"{refusal} Use --crs, for example --crs EPSG:28412, or a PROJ string."
@@ -108,7 +94,7 @@ class Command(BaseCommand):
         sys.stderr.write(f"\r[{'#' * filled}{'.' * (width - filled)}] {percent:3d}% {done}/{total}")
         sys.stderr.flush()
 
-    def _report(self, report: dict) -> None:
+    def _report(self, report: dict[str, Any]) -> None:
         geometry = report["geometry"]
         changes = report["changes"]
         lines = [

@@ -3,31 +3,24 @@
 from typing import Any
 from uuid import UUID
 
-from django.db import transaction
 from django.http import HttpRequest, JsonResponse
 from django.shortcuts import get_object_or_404
-from django.urls import NoReverseMatch, reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from geodata.import_selectors import import_job_progress, version_url
 from geodata.importing.core import ImportOptions
-from geodata.jobs import (
-    import_job_create,
-    import_job_progress,
-    import_job_reinspect,
-    import_job_start,
-)
 from geodata.models import ImportJob, Layer, LayerVersion, Plan
 from geodata.services import (
+    MANAGE_PLANS,
     PUBLISH_PLANS,
-    layer_get_or_create,
+    ImportTarget,
+    import_job_create,
+    import_job_reinspect,
+    import_job_start_into,
     layer_version_publish,
-    plan_get_or_create,
 )
 from rgis.api import ApiError, api_view
-from staff.roles import capability
-
-MANAGE_PLANS = capability("manage_plans")
 
 
 def _options(request: HttpRequest) -> ImportOptions:
@@ -38,24 +31,8 @@ def _options(request: HttpRequest) -> ImportOptions:
     )
 
 
-def version_url(job: ImportJob) -> str | None:
-    """Where the version an import made is looked at next: its publish page until it is
-    published, then its public page."""
-    if job.version is None:
-        return None
-    version = job.version
-    try:
-        if not version.is_published:
-            return reverse("imports:publish", args=[version.pk])
-        return reverse(
-            "plans:version",
-            args=[version.layer.plan.slug, version.layer.slug, version.number],
-        )
-    except NoReverseMatch:
-        return None
-
-
 def job_json(job: ImportJob) -> dict[str, Any]:
+    """What the API says of a job: status, progress, inspection, report, version page."""
     progress = import_job_progress(job)
     inspection = {k: v for k, v in job.inspection.items() if k not in ("preview", "report")}
     return {
@@ -84,7 +61,7 @@ def import_create(request: HttpRequest) -> JsonResponse:
         raise ApiError(_("Attach the file in the form field “file”."))
     job = import_job_create(
         upload=upload,
-        user=request.user,  # type: ignore[arg-type]
+        user=request.user,  # type: ignore[arg-type]  # signed in (api_view)
         options=_options(request),
         language=get_language() or "kk",
     )
@@ -117,40 +94,22 @@ def import_start(request: HttpRequest, job_id: UUID) -> JsonResponse:
     layer_kind = request.POST.get("layer_kind") or Layer.Kind.OTHER
     if plan_kind not in Plan.Kind.values or layer_kind not in Layer.Kind.values:
         raise ApiError(_("Unknown plan or layer kind."))
-    with transaction.atomic():  # a refused start leaves no new, empty plan or layer
-        job = _start(request, job, plan_slug, layer_slug, plan_kind, layer_kind)
-    return JsonResponse(job_json(job), status=202, json_dumps_params={"ensure_ascii": False})
-
-
-def _start(
-    request: HttpRequest,
-    job: ImportJob,
-    plan_slug: str,
-    layer_slug: str,
-    plan_kind: str,
-    layer_kind: str,
-) -> ImportJob:
-    plan, _created = plan_get_or_create(
-        slug=plan_slug,
-        kind=plan_kind,
-        name_kk=request.POST.get("plan_name_kk", ""),
-        name_ru=request.POST.get("plan_name_ru", ""),
-        actor=request.user,  # type: ignore[arg-type]
-    )
-    layer, _created = layer_get_or_create(
-        plan=plan,
-        slug=layer_slug,
-        kind=layer_kind,
-        name_kk=request.POST.get("layer_name_kk", ""),
-        name_ru=request.POST.get("layer_name_ru", ""),
-        actor=request.user,  # type: ignore[arg-type]
-    )
-    return import_job_start(
+    job = import_job_start_into(
         job=job,
-        layer=layer,
+        target=ImportTarget(
+            plan_slug=plan_slug,
+            layer_slug=layer_slug,
+            plan_kind=plan_kind,
+            layer_kind=layer_kind,
+            plan_name_kk=request.POST.get("plan_name_kk", ""),
+            plan_name_ru=request.POST.get("plan_name_ru", ""),
+            layer_name_kk=request.POST.get("layer_name_kk", ""),
+            layer_name_ru=request.POST.get("layer_name_ru", ""),
+        ),
         options=_options(request),
-        user=request.user,  # type: ignore[arg-type]
+        user=request.user,  # type: ignore[arg-type]  # signed in (api_view)
     )
+    return JsonResponse(job_json(job), status=202, json_dumps_params={"ensure_ascii": False})
 
 
 @api_view(capability=PUBLISH_PLANS, methods=("POST",))
@@ -162,7 +121,7 @@ def version_publish(request: HttpRequest, version_id: int) -> dict[str, Any]:
     published = layer_version_publish(
         version=version,
         public_fields=chosen if "public_fields" in request.POST else None,
-        actor=request.user,  # type: ignore[arg-type]
+        actor=request.user,  # type: ignore[arg-type]  # signed in (api_view)
     )
     return {
         "version_id": published.pk,

@@ -1,82 +1,27 @@
-"""Import jobs: an upload is inspected, then imported by a background worker with progress."""
+"""The worker's side of an import job: run the import with progress, or fail it when lost.
+
+The planners' side (upload, inspect, queue) is in geodata.services; the task that calls
+these is in geodata.tasks.
+"""
 
 import logging
 import time
 from pathlib import Path
+from typing import Any
 from uuid import UUID
 
-from django.contrib.auth.models import User
-from django.core.files.uploadedfile import UploadedFile
 from django.db import connections, transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from geodata.importing.core import ImportOptions, layer_import, source_inspect
+from geodata.importing.core import ImportOptions, layer_import
 from geodata.importing.errors import ImportRejected
-from geodata.models import ImportJob, Layer, LayerVersion
-from rgis.jobs import job_enqueue_on_commit
-from staff.services import audit_record
+from geodata.models import ImportJob, LayerVersion
 
 logger = logging.getLogger(__name__)
 PROGRESS_EVERY_SECONDS = 0.5
-# A failed import changed nothing: the planner may fix the options and start it again.
-RESTARTABLE = (ImportJob.Status.INSPECTED, ImportJob.Status.FAILED)
 # The states a worker runs an import from (RUNNING: the worker of an earlier run died).
 RERUNNABLE = (ImportJob.Status.QUEUED, ImportJob.Status.RUNNING)
-
-
-def import_job_create(
-    *, upload: UploadedFile, user: User | None, options: ImportOptions, language: str
-) -> ImportJob:
-    """Store an upload and inspect it; a file that cannot be imported leaves nothing behind."""
-    job = ImportJob(created_by=user, source_filename=Path(upload.name or "upload").name)
-    job.options = {**options.as_dict(), "language": language}
-    job.source_file.save(job.source_filename, upload, save=False)
-    try:
-        job.inspection = source_inspect(Path(job.source_file.path), job.source_filename, options)
-    except ImportRejected:
-        job.source_file.delete(save=False)
-        raise
-    job.save()
-    return job
-
-
-def import_job_reinspect(*, job: ImportJob, options: ImportOptions) -> ImportJob:
-    """Inspect again with the planner's encoding, CRS or layer choice."""
-    if job.status not in RESTARTABLE:
-        raise ImportRejected(_("This upload has already been imported or is importing."))
-    job.inspection = source_inspect(Path(job.source_file.path), job.source_filename, options)
-    job.options = {**job.options, **options.as_dict()}
-    job.save(update_fields=["inspection", "options"])
-    return job
-
-
-def import_job_start(
-    *, job: ImportJob, layer: Layer, options: ImportOptions, user: User | None
-) -> ImportJob:
-    """Queue the import of an inspected upload into `layer`; a worker runs it."""
-    if job.status not in RESTARTABLE:
-        raise ImportRejected(_("This upload has already been imported or is importing."))
-    if not (options.crs or job.inspection.get("crs", {}).get("chosen")):
-        raise ImportRejected(
-            _("The file does not say its coordinate system: choose one before importing.")
-        )
-    with transaction.atomic():
-        job.layer = layer
-        job.options = {**job.options, **options.as_dict()}
-        job.status = ImportJob.Status.QUEUED
-        job.progress_total = int(job.inspection.get("feature_count") or 0)
-        job.save()
-        audit_record(
-            actor=user,
-            action="layer.import_queued",
-            instance=layer,
-            after={"job": str(job.pk), "file": job.source_filename, "options": job.options},
-        )
-        from geodata.tasks import import_job_run_task
-
-        job_enqueue_on_commit(import_job_run_task, str(job.pk))
-    return job
 
 
 class _ProgressWriter:
@@ -129,6 +74,7 @@ def import_job_run(*, job_id: UUID) -> ImportJob:
                     options=ImportOptions.from_dict(job.options),
                     user=job.created_by,
                     progress=progress,
+                    commit=True,
                 )
                 version = LayerVersion.objects.get(pk=report["version_id"])
                 _finish(job, status=ImportJob.Status.SUCCEEDED, version=version, report=report)
@@ -157,7 +103,8 @@ def _import_lock_take(job: ImportJob) -> bool:
         cursor.execute(
             "SELECT pg_try_advisory_xact_lock(hashtextextended(%s, 0))", [f"import:{job.pk}"]
         )
-        return bool(cursor.fetchone()[0])
+        row = cursor.fetchone()
+    return bool(row and row[0])
 
 
 def _still_to_import(job: ImportJob) -> bool:
@@ -178,27 +125,18 @@ def import_job_abandon(*, job_id: UUID) -> None:
     )
 
 
-def _finish(job: ImportJob, *, status: str, error: str = "", version=None, report=None) -> None:
-    updates = {"status": status, "finished_at": timezone.now(), "error": error}
-    if version is not None:
+def _finish(
+    job: ImportJob,
+    *,
+    status: str,
+    error: str = "",
+    version: LayerVersion | None = None,
+    report: dict[str, Any] | None = None,
+) -> None:
+    updates: dict[str, Any] = {"status": status, "finished_at": timezone.now(), "error": error}
+    if version is not None and report is not None:
         updates["version"] = version
         updates["progress_done"] = report["feature_count"]
         updates["progress_total"] = report["feature_count"]
         updates["inspection"] = {**job.inspection, "report": report}
     ImportJob.objects.filter(pk=job.pk).update(**updates)
-
-
-def import_job_progress(job: ImportJob) -> dict:
-    """Percent, features done and an estimate of the time left, for the page and the API."""
-    total = max(job.progress_total, 0)
-    done = min(job.progress_done, total) if total else job.progress_done
-    percent = (
-        100
-        if job.status == ImportJob.Status.SUCCEEDED
-        else (int(done * 100 / total) if total else 0)
-    )
-    seconds_left = None
-    if job.status == ImportJob.Status.RUNNING and job.started_at and done:
-        elapsed = (timezone.now() - job.started_at).total_seconds()
-        seconds_left = int(elapsed / done * (total - done)) if total > done else 0
-    return {"done": done, "total": total, "percent": percent, "seconds_left": seconds_left}

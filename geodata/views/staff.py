@@ -3,95 +3,56 @@
 from uuid import UUID
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required, permission_required
-from django.contrib.auth.models import User
-from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from geodata.api import version_url
-from geodata.forms import NEW_PLAN, ImportOptionsForm, ImportTargetForm, UploadForm
+from geodata.forms import ImportOptionsForm, ImportTargetForm, UploadForm
+from geodata.import_selectors import import_job_progress, version_url, versions_to_publish
 from geodata.importing.core import ImportOptions
-from geodata.jobs import (
-    import_job_create,
-    import_job_progress,
-    import_job_reinspect,
-    import_job_start,
-)
-from geodata.models import ImportJob, Layer, LayerVersion, Plan
+from geodata.models import ImportJob
 from geodata.selectors import version_column_choices, versions_awaiting_publication
 from geodata.services import (
+    MANAGE_PLANS,
     PUBLISH_PLANS,
-    layer_get_or_create,
+    import_job_create,
+    import_job_reinspect,
+    import_job_start_into,
     layer_version_publish,
-    plan_get_or_create,
 )
 from rgis.errors import Refusal
+from rgis.geojson import features_bounds
 from rgis.maps.render import features_map_render
-from staff.roles import capability
-
-MANAGE_PLANS = capability("manage_plans")
+from rgis.staff_actions import capability_required, refusal_text
 
 
 @require_http_methods(["GET", "POST"])
-@login_required
-@permission_required(MANAGE_PLANS, raise_exception=True)
+@capability_required(MANAGE_PLANS)
 def import_new(request: HttpRequest) -> HttpResponse:
+    """Upload a file; it is inspected at once and the planner lands on its preview."""
     form = UploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         try:
             job = import_job_create(
                 upload=form.cleaned_data["file"],
-                user=request.user,  # type: ignore[arg-type]
+                user=request.user,  # type: ignore[arg-type]  # signed in (capability_required)
                 options=ImportOptions(),
                 language=get_language() or "kk",
             )
         except Refusal as refusal:
-            form.add_error("file", str(refusal))
+            form.add_error("file", refusal_text(refusal))
         else:
             return redirect("imports:detail", job_id=job.pk)
     status = 400 if request.method == "POST" else 200
     return render(request, "geodata/import_new.html", {"form": form}, status=status)
 
 
-def _options_from(form: ImportOptionsForm) -> ImportOptions:
-    return ImportOptions(
-        encoding=form.cleaned_data.get("encoding") or None,
-        crs=form.crs_text(),
-        source_layer=form.cleaned_data.get("source_layer") or None,
-    )
-
-
-def _target_resolve(form: ImportTargetForm, actor: User) -> Layer:
-    data = form.cleaned_data
-    if data["plan"] == NEW_PLAN:
-        plan, _created = plan_get_or_create(
-            slug=data["new_plan_slug"],
-            kind=data["new_plan_kind"] or Plan.Kind.DETAILED_PLAN,
-            name_kk=data["new_plan_name_kk"],
-            name_ru=data["new_plan_name_ru"],
-            actor=actor,
-        )
-    else:
-        plan = get_object_or_404(Plan, slug=data["plan"])
-    layer, _created = layer_get_or_create(
-        plan=plan,
-        slug=data["layer_slug"],
-        kind=data["layer_kind"],
-        name_kk=data["layer_name_kk"],
-        name_ru=data["layer_name_ru"],
-        actor=actor,
-    )
-    return layer
-
-
 @require_http_methods(["GET", "POST"])
-@login_required
-@permission_required(MANAGE_PLANS, raise_exception=True)
+@capability_required(MANAGE_PLANS)
 def import_detail(request: HttpRequest, job_id: UUID) -> HttpResponse:
+    """The preview of an upload: check it again with other choices, or start the import."""
     job = get_object_or_404(ImportJob, pk=job_id)
     inspection = job.inspection
     initial_options = {
@@ -104,31 +65,28 @@ def import_detail(request: HttpRequest, job_id: UUID) -> HttpResponse:
     )
     target_form = ImportTargetForm(request.POST if "start" in request.POST else None)
     if request.method == "POST" and options_form.is_valid():
-        options = _options_from(options_form)
+        options = options_form.options()
         try:
             if "start" in request.POST:
                 if target_form.is_valid():
-                    # A refused start must not leave a new, empty plan or layer behind.
-                    with transaction.atomic():
-                        layer = _target_resolve(target_form, request.user)  # type: ignore[arg-type]
-                        import_job_start(
-                            job=job,
-                            layer=layer,
-                            options=options,
-                            user=request.user,  # type: ignore[arg-type]
-                        )
+                    import_job_start_into(
+                        job=job,
+                        target=target_form.target(),
+                        options=options,
+                        user=request.user,  # type: ignore[arg-type]  # signed in (capability_required)
+                    )
                     return redirect("imports:detail", job_id=job.pk)
             else:
                 import_job_reinspect(job=job, options=options)
                 messages.success(request, _("Checked again with your choices."))
                 return redirect("imports:detail", job_id=job.pk)
         except Refusal as refusal:
-            options_form.add_error(None, str(refusal))
+            options_form.add_error(None, refusal_text(refusal))
     job.refresh_from_db()
     preview = job.inspection.get("preview")
     preview_map = None
     if preview and preview.get("features"):
-        preview_map = features_map_render(preview, bounds=_bounds(preview))
+        preview_map = features_map_render(preview, bounds=features_bounds(preview["features"]))
     fields = job.inspection.get("fields", [])
     rows = [[row.get(name) for name in fields] for row in job.inspection.get("rows", [])]
     return render(
@@ -149,23 +107,8 @@ def import_detail(request: HttpRequest, job_id: UUID) -> HttpResponse:
     )
 
 
-def _bounds(collection: dict) -> tuple[float, float, float, float] | None:
-    import shapely
-
-    geometries = [
-        shapely.geometry.shape(feature["geometry"])
-        for feature in collection["features"]
-        if feature.get("geometry")
-    ]
-    if not geometries:
-        return None
-    west, south, east, north = shapely.total_bounds(geometries)
-    return (float(west), float(south), float(east), float(north))
-
-
 @require_http_methods(["GET"])
-@login_required
-@permission_required(PUBLISH_PLANS, raise_exception=True)
+@capability_required(PUBLISH_PLANS)
 def versions_awaiting(request: HttpRequest) -> HttpResponse:
     """Imported versions the public does not see yet."""
     return render(
@@ -176,23 +119,20 @@ def versions_awaiting(request: HttpRequest) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-@login_required
-@permission_required(PUBLISH_PLANS, raise_exception=True)
+@capability_required(PUBLISH_PLANS)
 def version_publish(request: HttpRequest, version_id: int) -> HttpResponse:
     """Choose the public columns of an imported version and publish it."""
-    version = get_object_or_404(
-        LayerVersion.objects.select_related("layer__plan", "uploaded_by"), pk=version_id
-    )
+    version = get_object_or_404(versions_to_publish(), pk=version_id)
     error = ""
     if request.method == "POST":
         try:
             layer_version_publish(
                 version=version,
                 public_fields=request.POST.getlist("public_fields"),
-                actor=request.user,  # type: ignore[arg-type]
+                actor=request.user,  # type: ignore[arg-type]  # signed in (capability_required)
             )
         except Refusal as refusal:
-            error = str(refusal)
+            error = refusal_text(refusal)
         else:
             messages.success(
                 request,
