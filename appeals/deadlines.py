@@ -1,4 +1,5 @@
-"""The deadlines of an appeal from the calendar kept in the database (АППК arts. 64, 76)."""
+"""The deadlines of an appeal on the work calendar: the law's holidays (appeals.calendar)
+and the decreed transfers kept in the database (АППК arts. 64, 76)."""
 
 import datetime
 
@@ -29,7 +30,7 @@ work_calendar_memo = ProcessMemo(_work_calendar_read)
 
 
 def work_calendar() -> WorkCalendar:
-    """The calendar as staff keep it: days off and weekend days made working."""
+    """The law's calendar with the transfers staff keep: days off and days made working."""
     return work_calendar_memo.get()
 
 
