@@ -15,9 +15,9 @@ from django.utils.translation import gettext_lazy as _
 from appeals.deadlines import extension_limit
 from appeals.errors import AppealRefusal
 from appeals.models import Appeal, AppealEvent, AppealPhoto, Department
-from appeals.notifications import status_change_announce
 from appeals.photos import MAX_PHOTOS, photo_clean
 from appeals.services import Actor
+from appeals.tasks import appeal_status_notify_enqueue
 from rgis.personal import personal_decrypt
 from staff.services import audit_record, audit_snapshot
 
@@ -62,7 +62,7 @@ def _record(
         before=before,
         after=audit_snapshot(appeal),
     )
-    status_change_announce(appeal)
+    appeal_status_notify_enqueue(appeal)
 
 
 def appeal_status_set(*, appeal: Appeal, status: str, actor: Actor, note: str = "") -> Appeal:

@@ -19,10 +19,10 @@ from django.utils.translation import gettext_lazy as _
 from appeals.deadlines import appeal_terms
 from appeals.errors import AppealRefusal
 from appeals.models import Appeal, AppealEvent, AppealFollower, AppealPhoto, Category
-from appeals.notifications import follower_confirmation_announce, status_change_announce
 from appeals.photos import MAX_PHOTOS, photo_clean
 from appeals.public_selectors import appeal_number_by_key
 from appeals.routing import department_for
+from appeals.tasks import appeal_status_notify_enqueue, follower_confirm_enqueue
 from rgis.personal import iin_digest, iin_validate, personal_encrypt
 from staff.services import audit_record, audit_snapshot
 
@@ -199,7 +199,7 @@ def appeal_file(
                 note=str(_("Registered")),
             )
             # The receipt by e-mail too, if one was left.
-            status_change_announce(appeal, followed=False)
+            appeal_status_notify_enqueue(appeal, followed=False)
             if staff is not None:
                 audit_record(
                     actor=staff,  # type: ignore[arg-type]
@@ -233,7 +233,7 @@ def appeal_follow(*, appeal: Appeal, email: str) -> tuple[AppealFollower, bool]:
     if follower.confirmed_at is None:
         # Asked again before confirming (the letter lost, or in spam): send it again. The
         # follow form's rate limit per client bounds how many letters anyone can cause.
-        follower_confirmation_announce(follower)
+        follower_confirm_enqueue(follower)
     return follower, created
 
 
