@@ -178,7 +178,7 @@ class Appeal(models.Model):
                 condition=Q(deadline__gte=models.F("registered_on")),
                 name="appeal_deadline_after_registration",
             ),
-            # appeals.services.idempotency_key_scoped: each door's keys apart.
+            # appeals.services.filing.idempotency_key_scoped: each door's keys apart.
             models.CheckConstraint(
                 condition=Q(idempotency_key__isnull=True)
                 | Q(idempotency_key__regex=r"^(web|staff|open311:[0-9]+):."),

@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from appeals.models import Appeal, Category, Department
 from appeals.public_selectors import AppealFilters, category_active_get
-from appeals.services import DESCRIPTION_MAX
+from appeals.services.filing import DESCRIPTION_MAX
 from rgis.personal import InvalidIIN, iin_validate
 
 # The filing form's key is made by the server and signed: a client cannot choose it (and so

@@ -13,7 +13,7 @@ from django.db.models import Case, Prefetch, Q, QuerySet, When
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from appeals.models import Appeal, AppealEvent, AppealPhoto, Category, Department
+from appeals.models import Appeal, AppealEvent, AppealFollower, AppealPhoto, Category, Department
 from rgis.memo import ProcessMemo
 
 PUBLIC_FIELDS = (
@@ -140,6 +140,15 @@ def appeal_number_by_key(key: str) -> str | None:
         cursor.execute("SELECT number FROM appeals_appeal WHERE idempotency_key = %s", [key])
         row = cursor.fetchone()
     return row[0] if row else None
+
+
+def follower_by_token(number: str, token: str) -> AppealFollower | None:
+    """The follower of an appeal holding this token (the link in its letters); None if none."""
+    return (
+        AppealFollower.objects.select_related("appeal")
+        .filter(appeal__number=number, token=token)
+        .first()
+    )
 
 
 @dataclass(frozen=True)

@@ -58,18 +58,12 @@ from appeals.public_selectors import (
     appeal_receipt_get,
     appeals_public_filtered,
     appeals_with_timeliness,
+    follower_by_token,
     journal_count,
     journal_rows,
 )
-from appeals.services import (
-    Applicant,
-    appeal_file,
-    appeal_follow,
-    follower_by_token,
-    follower_confirm,
-    follower_stop,
-    idempotency_key_scoped,
-)
+from appeals.services.filing import Applicant, appeal_file, idempotency_key_scoped
+from appeals.services.following import appeal_follow, follower_confirm, follower_stop
 from rgis.personal import InvalidIIN
 from rgis.ratelimit import client_id, rate_parse, rate_spend
 from staff.roles import role_titles

@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from appeals.models import Appeal, Category, Department
 from appeals.photos import MAX_PHOTOS
-from appeals.services import Applicant
+from appeals.services.filing import Applicant
 from appeals.staff_selectors import STATUS_ALL, STATUS_OPEN, BoardFilters, address_point
 
 

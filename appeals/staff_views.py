@@ -27,14 +27,15 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from appeals.deadlines import extension_limit, forward_due
 from appeals.models import Appeal, AppealPhoto
-from appeals.moderation import (
+from appeals.notifications import appeal_link
+from appeals.services.filing import appeal_file
+from appeals.services.moderation import (
     appeal_photo_hide,
     appeal_photo_unhide,
     appeal_text_hide,
     appeal_text_unhide,
 )
-from appeals.notifications import appeal_link
-from appeals.processing import (
+from appeals.services.processing import (
     TRANSITIONS,
     appeal_answer,
     appeal_applicant_iin_read,
@@ -42,7 +43,6 @@ from appeals.processing import (
     appeal_reassign,
     appeal_status_set,
 )
-from appeals.services import appeal_file
 from appeals.staff_forms import (
     AnswerForm,
     BoardFilterForm,

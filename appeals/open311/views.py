@@ -31,7 +31,7 @@ from django.views.decorators.csrf import csrf_exempt
 
 from appeals.models import Appeal
 from appeals.open311 import selectors
-from appeals.open311.keys import partner_for_key
+from appeals.open311.selectors import partner_for_key
 from appeals.open311.serializers import (
     STATUS_GROUPS,
     errors_respond,
@@ -41,8 +41,8 @@ from appeals.open311.serializers import (
     service_definition_document,
     service_document,
 )
-from appeals.open311.services import PartnerRequest, partner_request_file
-from appeals.services import DESCRIPTION_MAX
+from appeals.services.filing import DESCRIPTION_MAX
+from appeals.services.partners import PartnerRequest, partner_request_file
 from appeals.staff_selectors import address_point
 from rgis.errors import Refusal
 from rgis.ratelimit import rate_spend

@@ -12,7 +12,7 @@ from PIL import Image
 
 from appeals.models import Appeal, AppealEvent, Category
 from appeals.public_forms import filing_key_new
-from appeals.services import Applicant, appeal_file
+from appeals.services.filing import Applicant, appeal_file
 from geodata.models import District
 
 TARAZ = (42.9, 71.37)
