@@ -32,10 +32,14 @@ def _reason_clean(reason: str) -> str:
     return text
 
 
-def _visibility_set(
-    instance: Hideable, *, flag: str, hidden: bool, reason: str, actor: Actor, action: str
-) -> Hideable:
-    """Lock the row, set its hidden `flag` and reason, and audit both before and after."""
+def _visibility_set(instance: Hideable, *, hidden: bool, reason: str, actor: Actor) -> Hideable:
+    """Lock the row, set whether the public sees it and why not, and audit both states."""
+    if isinstance(instance, Appeal):
+        flag = "description_hidden"
+        action = "appeals.appeal.text_hide" if hidden else "appeals.appeal.text_unhide"
+    else:
+        flag = "is_hidden"
+        action = "appeals.photo.hide" if hidden else "appeals.photo.unhide"
     with transaction.atomic():
         locked = type(instance).objects.select_for_update().get(pk=instance.pk)
         before = {"is_hidden": getattr(locked, flag), "hidden_reason": locked.hidden_reason}
@@ -54,42 +58,19 @@ def _visibility_set(
 
 def appeal_text_hide(*, appeal: Appeal, reason: str, actor: Actor) -> Appeal:
     """Hide the description from the public (kept for staff), with the reason."""
-    return _visibility_set(
-        appeal,
-        flag="description_hidden",
-        hidden=True,
-        reason=_reason_clean(reason),
-        actor=actor,
-        action="appeals.appeal.text_hide",
-    )
+    return _visibility_set(appeal, hidden=True, reason=_reason_clean(reason), actor=actor)
 
 
 def appeal_text_unhide(*, appeal: Appeal, actor: Actor) -> Appeal:
     """Show the description to the public again."""
-    return _visibility_set(
-        appeal,
-        flag="description_hidden",
-        hidden=False,
-        reason="",
-        actor=actor,
-        action="appeals.appeal.text_unhide",
-    )
+    return _visibility_set(appeal, hidden=False, reason="", actor=actor)
 
 
 def appeal_photo_hide(*, photo: AppealPhoto, reason: str, actor: Actor) -> AppealPhoto:
     """Hide one photo from the public (the file is kept), with the reason."""
-    return _visibility_set(
-        photo,
-        flag="is_hidden",
-        hidden=True,
-        reason=_reason_clean(reason),
-        actor=actor,
-        action="appeals.photo.hide",
-    )
+    return _visibility_set(photo, hidden=True, reason=_reason_clean(reason), actor=actor)
 
 
 def appeal_photo_unhide(*, photo: AppealPhoto, actor: Actor) -> AppealPhoto:
     """Show a hidden photo to the public again."""
-    return _visibility_set(
-        photo, flag="is_hidden", hidden=False, reason="", actor=actor, action="appeals.photo.unhide"
-    )
+    return _visibility_set(photo, hidden=False, reason="", actor=actor)
