@@ -9,8 +9,8 @@ from django.http import HttpRequest
 
 from appeals.deadlines import work_calendar_memo
 from appeals.models import CalendarDay, Category, Department, PartnerApiKey
-from appeals.public_selectors import active_categories
-from appeals.staff_selectors import ALL_DEPARTMENTS
+from appeals.selectors.public import active_categories
+from appeals.selectors.staff import ALL_DEPARTMENTS
 from rgis.memo import ProcessMemo
 from staff.admin import AuditedAdminMixin
 

@@ -2,6 +2,7 @@ from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.urls import include, path
 
+import appeals.urls
 from geodata.lookup_api import whats_here_api
 from queues.position_api import application_position_api
 from rgis import views
@@ -18,11 +19,11 @@ urlpatterns = [
     ),
     path("api/queues/", include("queues.api_urls")),
     path("api/parcels/", include("parcels.api_urls")),
-    path("api/appeals/", include("appeals.public_api_urls")),
+    path("api/appeals/", include((appeals.urls.api_patterns, "appeals_api"))),
     path("tiles/parcels/", include("parcels.tile_urls")),
     path("tiles/", include("geodata.tile_urls")),
     path("ogc/", include("geodata.ogc_urls")),
-    path("open311/v2/", include("appeals.open311.urls")),
+    path("open311/v2/", include((appeals.urls.open311_patterns, "open311"))),
 ]
 
 urlpatterns += i18n_patterns(
@@ -31,11 +32,11 @@ urlpatterns += i18n_patterns(
     path("plans/", include("geodata.urls")),
     path("parcels/", include("parcels.urls")),
     path("queues/", include("queues.public_urls")),
-    path("appeals/", include("appeals.public_urls")),
+    path("appeals/", include((appeals.urls.public_patterns, "appeals"))),
     path("staff/imports/", include("geodata.staff_urls")),
     path("staff/parcels/", include("parcels.staff_urls")),
     path("staff/queues/", include("queues.staff_urls")),
-    path("staff/appeals/", include("appeals.staff_urls")),
+    path("staff/appeals/", include((appeals.urls.staff_patterns, "appeals_staff"))),
     path("staff/", include("staff.urls")),
     path("admin/", admin.site.urls),
     prefix_default_language=True,

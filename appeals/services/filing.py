@@ -25,8 +25,8 @@ from appeals.deadlines import appeal_terms
 from appeals.errors import AppealRefusal
 from appeals.models import Appeal, AppealPhoto, Category
 from appeals.photos import MAX_PHOTOS, photo_clean
-from appeals.public_selectors import appeal_number_by_key
-from appeals.routing import department_for
+from appeals.selectors.public import appeal_number_by_key
+from appeals.selectors.routing import department_for
 from appeals.services.history import appeal_event_add, staff_user
 from appeals.tasks import appeal_status_notify_enqueue
 from rgis.actors import Actor

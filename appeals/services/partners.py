@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from django.db import transaction
 
 from appeals.models import Appeal, Category, PartnerApiKey
-from appeals.open311.selectors import partner_key_digest
+from appeals.selectors.open311 import partner_key_digest
 from appeals.services.filing import Applicant, appeal_file
 from staff.services import audit_record
 

@@ -25,9 +25,9 @@ from django.urls import resolve
 from django.urls.exceptions import Resolver404
 from django.utils import translation
 
+from appeals.forms.public import filing_key_new
 from appeals.models import Appeal, AppealFollower, AppealPhoto
-from appeals.nearby import NearbyAppeal
-from appeals.public_forms import filing_key_new
+from appeals.selectors.nearby import NearbyAppeal
 from appeals.services.filing import Applicant, appeal_file
 from appeals.services.following import appeal_follow, follower_confirm
 from appeals.services.processing import appeal_answer, appeal_extend, appeal_status_set

@@ -9,7 +9,7 @@ from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
 
 from appeals.models import Appeal, AppealEvent, AppealPhoto, Category, PartnerApiKey
-from appeals.open311.serializers import STATUS_GROUPS
+from appeals.open311_documents import STATUS_GROUPS
 
 PUBLIC_FIELDS = (
     "id",
