@@ -23,6 +23,8 @@ class MemoClearingAdminMixin:
 
     memo: ProcessMemo
 
+    # The type: ignores below: a mixin, whose super() is the ModelAdmin after it in the MRO.
+
     def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
         super().save_model(request, obj, form, change)  # type: ignore[misc]
         self.memo.clear_on_commit()

@@ -5,6 +5,7 @@ class AppealsConfig(AppConfig):
     name = "appeals"
 
     def ready(self) -> None:
+        # Imported here, once every app's models are loaded (the layer reads Appeal).
         from appeals.layers import register_appeal_layers
         from rgis.personal import personal_field_register
 
