@@ -9,8 +9,8 @@ from django.http import HttpRequest
 
 from appeals.deadlines import work_calendar_memo
 from appeals.models import CalendarDay, Category, Department, PartnerApiKey
-from appeals.public_selectors import active_categories
-from appeals.staff_selectors import ALL_DEPARTMENTS
+from appeals.selectors.public import active_categories
+from appeals.selectors.staff import ALL_DEPARTMENTS
 from rgis.memo import ProcessMemo
 from staff.admin import AuditedAdminMixin
 
@@ -22,6 +22,8 @@ class MemoClearingAdminMixin:
     this process; the others see it within RGIS_REFERENCE_MEMO_SECONDS."""
 
     memo: ProcessMemo
+
+    # The type: ignores below: a mixin, whose super() is the ModelAdmin after it in the MRO.
 
     def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
         super().save_model(request, obj, form, change)  # type: ignore[misc]

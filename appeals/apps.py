@@ -5,7 +5,8 @@ class AppealsConfig(AppConfig):
     name = "appeals"
 
     def ready(self) -> None:
-        from appeals.map_api import register_appeal_layers
+        # Imported here, once every app's models are loaded (the layer reads Appeal).
+        from appeals.layers import register_appeal_layers
         from rgis.personal import personal_field_register
 
         register_appeal_layers()

@@ -2,25 +2,49 @@
 Code (АППК): art. 64 (registered the same day, the next working day after hours) and
 art. 76 (answer within 15 working days, forward within 3).
 
-A day is a working day when it is Monday to Friday and not a public holiday or a day off
-moved onto it, or when a Saturday or Sunday was made a working day by a transfer. The
-holidays and transfers are data (appeals.CalendarDay), edited by staff as the Government
-publishes each year's decree; this module only counts.
+Two sources, the second winning over the first:
+
+- the law, from the `holidays` package's Kazakhstan calendar: the public holidays, the
+  weekday a holiday falling on a Saturday or Sunday moves to (Labour Code art. 85; not
+  for the religious ones, Orthodox Christmas and Kurban ait), Kurban ait's date, and the
+  Government's transfers the package already knows; kept up by its maintainers for every
+  year, so no year of the calendar runs out;
+- the table of decreed transfers (appeals.CalendarDay), which staff keep as the Government
+  publishes each year's decree: a day off moved onto a weekday, a Saturday or Sunday made
+  a working day, or a correction of the package (a Kurban ait it estimated wrong).
+
+This module only counts; the table is read in appeals.deadlines.
 """
 
 import datetime
+import functools
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+import holidays
+
 MONDAY_TO_FRIDAY = range(0, 5)
+COUNTRY = "KZ"
+
+
+@functools.cache
+def _public_calendar(year: int) -> tuple[frozenset[datetime.date], frozenset[datetime.date]]:
+    """(days off, weekend days made working) of a year by the package, made once a process."""
+    year_holidays = holidays.country_holidays(COUNTRY, years=year)
+    return frozenset(year_holidays), frozenset(year_holidays.weekend_workdays)
+
+
+def days_off_by_rule(year: int) -> list[tuple[datetime.date, str]]:
+    """The year's public holidays and the weekdays they move to, named in English."""
+    return sorted(holidays.country_holidays(COUNTRY, years=year, language="en_US").items())
 
 
 @dataclass(frozen=True)
 class WorkCalendar:
-    """Days off that fall on weekdays (holidays, transfers) and weekend days made working."""
+    """The law's calendar with the decreed days off and working days laid over it."""
 
-    days_off: frozenset[datetime.date]
-    working_weekend_days: frozenset[datetime.date]
+    decreed_days_off: frozenset[datetime.date] = frozenset()
+    decreed_working_days: frozenset[datetime.date] = frozenset()
 
     @classmethod
     def from_days(
@@ -29,9 +53,14 @@ class WorkCalendar:
         return cls(frozenset(days_off), frozenset(working_days))
 
     def is_working_day(self, day: datetime.date) -> bool:
-        if day in self.working_weekend_days:
+        if day in self.decreed_working_days:
             return True
-        return day.weekday() in MONDAY_TO_FRIDAY and day not in self.days_off
+        if day in self.decreed_days_off:
+            return False
+        days_off, weekend_working_days = _public_calendar(day.year)
+        if day.weekday() in MONDAY_TO_FRIDAY:
+            return day not in days_off
+        return day in weekend_working_days
 
     def next_working_day(self, day: datetime.date) -> datetime.date:
         """The first working day after `day`."""
@@ -57,60 +86,3 @@ class WorkCalendar:
         for _ in range(count):
             day = self.next_working_day(day)
         return day
-
-    def working_days_between(self, start: datetime.date, end: datetime.date) -> int:
-        """Working days after `start` up to and including `end` (0 when end <= start)."""
-        count = 0
-        day = start
-        while day < end:
-            day += datetime.timedelta(days=1)
-            count += self.is_working_day(day)
-        return count
-
-
-def fixed_public_holidays(year: int) -> list[tuple[datetime.date, str]]:
-    """The fixed-date public holidays of Kazakhstan (Law on holidays, as amended in 2022).
-
-    Moving ones (Kurban ait) and the Government's transfers are entered by staff.
-    """
-    dates = [
-        (1, 1, "New Year"),
-        (1, 2, "New Year"),
-        (1, 7, "Orthodox Christmas"),
-        (3, 8, "International Women's Day"),
-        (3, 21, "Nauryz"),
-        (3, 22, "Nauryz"),
-        (3, 23, "Nauryz"),
-        (5, 1, "Unity Day of the people of Kazakhstan"),
-        (5, 7, "Defender of the Fatherland Day"),
-        (5, 9, "Victory Day"),
-        (7, 6, "Capital Day"),
-        (8, 30, "Constitution Day"),
-        (10, 25, "Republic Day"),
-        (12, 16, "Independence Day"),
-    ]
-    return [(datetime.date(year, month, day), name) for month, day, name in dates]
-
-
-# Religious holidays are not moved when they fall on a weekend (Labour Code art. 85).
-NOT_MOVED = frozenset({"Orthodox Christmas"})
-
-
-def days_off_by_rule(year: int) -> list[tuple[datetime.date, str]]:
-    """The year's fixed holidays plus the weekdays they move to when they fall on a weekend.
-
-    Labour Code art. 85: a public holiday on a Saturday or Sunday moves the day off to the
-    next working day. The Government's decree may move more days; staff add those.
-    """
-    holidays = fixed_public_holidays(year)
-    taken = {day for day, _name in holidays}
-    days = list(holidays)
-    for day, name in holidays:
-        if day.weekday() in MONDAY_TO_FRIDAY or name in NOT_MOVED:
-            continue
-        moved = day + datetime.timedelta(days=1)
-        while moved.weekday() not in MONDAY_TO_FRIDAY or moved in taken:
-            moved += datetime.timedelta(days=1)
-        taken.add(moved)
-        days.append((moved, f"{name} (moved from {day:%d.%m})"))
-    return sorted(days)

@@ -1,4 +1,5 @@
-"""The deadlines of an appeal from the calendar kept in the database (АППК arts. 64, 76)."""
+"""The deadlines of an appeal on the work calendar: the law's holidays (appeals.calendar)
+and the decreed transfers kept in the database (АППК arts. 64, 76)."""
 
 import datetime
 
@@ -6,7 +7,7 @@ from django.conf import settings
 from django.utils import timezone
 
 from appeals.calendar import WorkCalendar
-from appeals.models import CalendarDay
+from appeals.models import Appeal, CalendarDay
 from rgis.memo import ProcessMemo
 
 # Art. 76: an answer within 15 working days; an appeal outside the akimat's competence is
@@ -29,7 +30,7 @@ work_calendar_memo = ProcessMemo(_work_calendar_read)
 
 
 def work_calendar() -> WorkCalendar:
-    """The calendar as staff keep it: days off and weekend days made working."""
+    """The law's calendar with the transfers staff keep: days off and days made working."""
     return work_calendar_memo.get()
 
 
@@ -66,3 +67,14 @@ def extension_limit(registered_on: datetime.date) -> datetime.date:
         except ValueError:
             continue  # 31 August + 2 months: 30 October... the month's last day
     raise AssertionError("unreachable")
+
+
+def appeal_due_state(appeal: Appeal, today: datetime.date) -> str:
+    """How the appeal stands against its due date (the extended one, if any): "met" or
+    "late" once answered, "overdue" or "pending" while open, "" otherwise."""
+    if appeal.answered_at is not None:
+        answered_on = timezone.localtime(appeal.answered_at).date()
+        return "met" if answered_on <= appeal.due else "late"
+    if appeal.status in Appeal.OPEN_STATUSES:
+        return "overdue" if appeal.due < today else "pending"
+    return ""

@@ -45,7 +45,7 @@ class Department(NamedInThreeLanguages, models.Model):
     name_en = models.CharField(_("name (English)"), max_length=300, blank=True)
     email = models.EmailField(_("e-mail for new appeals"), blank=True)
     is_active = models.BooleanField(_("in use"), default=True)
-    # Appeals operators act only on their departments' appeals (appeals.staff_selectors);
+    # Appeals operators act only on their departments' appeals (appeals.selectors.staff);
     # administrators keep this list, the operators themselves cannot change it.
     operators = models.ManyToManyField(
         settings.AUTH_USER_MODEL,
@@ -80,7 +80,8 @@ class Category(NamedInThreeLanguages, models.Model):
     # Art. 63: anonymous appeals are not considered, except reports of a crime or of a
     # threat to public safety.
     allows_anonymous = models.BooleanField(_("anonymous filing allowed"), default=False)
-    # Routed to the department whose area (a geodata layer, appeals.routing) holds the pin.
+    # Routed to the department whose area (a geodata layer, appeals.selectors.routing) holds
+    # the pin.
     routed_by_area = models.BooleanField(_("routed by the area of the pin"), default=False)
     is_active = models.BooleanField(_("in use"), default=True)
     position = models.PositiveSmallIntegerField(_("order in lists"), default=100)
@@ -178,7 +179,7 @@ class Appeal(models.Model):
                 condition=Q(deadline__gte=models.F("registered_on")),
                 name="appeal_deadline_after_registration",
             ),
-            # appeals.services.idempotency_key_scoped: each door's keys apart.
+            # appeals.services.filing.idempotency_key_scoped: each door's keys apart.
             models.CheckConstraint(
                 condition=Q(idempotency_key__isnull=True)
                 | Q(idempotency_key__regex=r"^(web|staff|open311:[0-9]+):."),
@@ -221,7 +222,7 @@ class AppealPhoto(models.Model):
         return f"{self.appeal_id}: {self.image.name}"
 
     def get_absolute_url(self) -> str:
-        """Where the portal serves it, after checking who asks (appeals.photo_views)."""
+        """Where the portal serves it, after checking who asks (appeals.views.public.photos)."""
         return reverse("appeals:photo", args=[self.appeal.number, self.pk])
 
 

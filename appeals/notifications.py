@@ -1,28 +1,28 @@
-"""E-mails to the applicant of an appeal at each status change (from background jobs).
+"""E-mails to the applicant of an appeal and its followers at each status change.
 
-Kazakh first, then Russian, in one mail; the appeal's number and a link to its public page.
+Made by the background jobs of appeals.tasks: Kazakh first, then Russian, in one mail
+(rgis.mail.letter_in_state_languages); the appeal's number and a link to its public page.
 """
 
-from django.conf import settings
-from django.template.loader import render_to_string
-from django.urls import NoReverseMatch, reverse
-from django.utils import translation
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from appeals.models import Appeal, AppealFollower
-from rgis.jobs import job_enqueue_on_commit
-from rgis.mail import letter_queue
-
-MAIL_LANGUAGES = ("kk", "ru")
+from rgis.mail import letter_in_state_languages, letter_queue, public_url
 
 
 def appeal_link(number: str) -> str:
-    """The appeal's public page (its URL name is appeals:detail once the pages exist)."""
-    try:
-        path = reverse("appeals:detail", args=[number])
-    except NoReverseMatch:
-        path = f"/appeals/{number}/"
-    return str(settings.RGIS_PUBLIC_URL).rstrip("/") + path
+    """The appeal's public page, as a link for a letter or a receipt."""
+    return public_url(reverse("appeals:detail", args=[number]))
+
+
+def follower_link(follower: AppealFollower) -> str:
+    """The follower's own page: confirm the address, or stop following."""
+    return public_url(reverse("appeals:follower", args=[follower.appeal.number, follower.token]))
+
+
+def _subject(appeal: Appeal) -> str:
+    return _("Appeal %(number)s") % {"number": appeal.number}
 
 
 def appeal_status_mail_send(appeal_id: int) -> bool:
@@ -33,32 +33,13 @@ def appeal_status_mail_send(appeal_id: int) -> bool:
     followers_told = followers_mail_send(appeal)
     if not appeal.applicant_email:
         return followers_told
-    subject, body = _in_mail_languages(
-        "appeals/email/status_change.txt",
-        {"appeal": appeal, "link": lambda: appeal_link(appeal.number)},
+    subject, body = letter_in_state_languages(
+        subject=lambda: _subject(appeal),
+        template="appeals/email/status_change.txt",
+        context={"appeal": appeal, "link": lambda: appeal_link(appeal.number)},
     )
     letter_queue(to=appeal.applicant_email, subject=subject, body=body)
     return True
-
-
-def follower_link(follower: AppealFollower) -> str:
-    """The follower's own page: confirm the address, or stop following."""
-    path = reverse("appeals:follower", args=[follower.appeal.number, follower.token])
-    return str(settings.RGIS_PUBLIC_URL).rstrip("/") + path
-
-
-def _in_mail_languages(template: str, context: dict) -> tuple[str, str]:
-    """(subject, body) of a mail in Kazakh, then Russian.
-
-    The template engine calls a callable in the context while its language is active:
-    links given as `lambda: ...` lead the Kazakh part to /kk/ pages, the Russian to /ru/.
-    """
-    subjects, bodies = [], []
-    for language in MAIL_LANGUAGES:
-        with translation.override(language):
-            subjects.append(_("Appeal %(number)s") % {"number": context["appeal"].number})
-            bodies.append(render_to_string(template, context).strip())
-    return " / ".join(dict.fromkeys(subjects)), "\n\n----------\n\n".join(bodies)
 
 
 def followers_mail_send(appeal: Appeal) -> bool:
@@ -66,9 +47,10 @@ def followers_mail_send(appeal: Appeal) -> bool:
     followers = list(appeal.followers.filter(confirmed_at__isnull=False))
     for follower in followers:
         follower.appeal = appeal
-        subject, body = _in_mail_languages(
-            "appeals/public/email/follower_status_change.txt",
-            {
+        subject, body = letter_in_state_languages(
+            subject=lambda: _subject(appeal),
+            template="appeals/public/email/follower_status_change.txt",
+            context={
                 "appeal": appeal,
                 "link": lambda: appeal_link(appeal.number),
                 "stop_link": lambda follower=follower: follower_link(follower),
@@ -83,30 +65,10 @@ def follower_confirmation_mail_send(follower_id: int) -> bool:
     follower = AppealFollower.objects.select_related("appeal").filter(pk=follower_id).first()
     if follower is None or follower.confirmed_at is not None:
         return False
-    subject, body = _in_mail_languages(
-        "appeals/public/email/follower_confirm.txt",
-        {"appeal": follower.appeal, "link": lambda: follower_link(follower)},
+    subject, body = letter_in_state_languages(
+        subject=lambda: _subject(follower.appeal),
+        template="appeals/public/email/follower_confirm.txt",
+        context={"appeal": follower.appeal, "link": lambda: follower_link(follower)},
     )
     letter_queue(to=follower.email, subject=subject, body=body)
     return True
-
-
-def follower_confirmation_announce(follower: AppealFollower) -> None:
-    """After the commit: the letter with the confirmation link."""
-    from appeals.tasks import follower_confirm_task
-
-    job_enqueue_on_commit(follower_confirm_task, follower.pk)
-
-
-def status_change_announce(appeal: Appeal, *, followed: bool | None = None) -> None:
-    """After the commit: e-mail the applicant, if they left an address, and the followers.
-
-    `followed`: whether anyone follows the appeal where the caller knows (nobody follows an
-    appeal being filed); None asks the database.
-    """
-    if followed is None:
-        followed = appeal.followers.filter(confirmed_at__isnull=False).exists()
-    if appeal.applicant_email or followed:
-        from appeals.tasks import appeal_status_notify_task
-
-        job_enqueue_on_commit(appeal_status_notify_task, appeal.pk)

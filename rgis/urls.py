@@ -2,6 +2,7 @@ from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.urls import include, path
 
+import appeals.urls
 import geodata.urls
 import queues.urls
 import staff.urls
@@ -15,11 +16,11 @@ urlpatterns = [
     path("api/queues/applications/", include(queues.urls.position_api_patterns)),
     path("api/queues/", include((queues.urls.api_patterns, "queues_api"))),
     path("api/parcels/", include("parcels.api_urls")),
-    path("api/appeals/", include("appeals.public_api_urls")),
+    path("api/appeals/", include((appeals.urls.api_patterns, "appeals_api"))),
     path("tiles/parcels/", include("parcels.tile_urls")),
     path("tiles/", include("geodata.tile_urls")),
     path("ogc/", include((geodata.urls.ogc_patterns, "ogc"))),
-    path("open311/v2/", include("appeals.open311.urls")),
+    path("open311/v2/", include((appeals.urls.open311_patterns, "open311"))),
 ]
 
 urlpatterns += i18n_patterns(
@@ -28,11 +29,11 @@ urlpatterns += i18n_patterns(
     path("plans/", include((geodata.urls.public_patterns, "plans"))),
     path("parcels/", include("parcels.urls")),
     path("queues/", include((queues.urls.public_patterns, "queues"))),
-    path("appeals/", include("appeals.public_urls")),
+    path("appeals/", include((appeals.urls.public_patterns, "appeals"))),
     path("staff/imports/", include((geodata.urls.staff_patterns, "imports"))),
     path("staff/parcels/", include("parcels.staff_urls")),
     path("staff/queues/", include((queues.urls.staff_patterns, "queue_staff"))),
-    path("staff/appeals/", include("appeals.staff_urls")),
+    path("staff/appeals/", include((appeals.urls.staff_patterns, "appeals_staff"))),
     path("staff/", include((staff.urls.staff_patterns, "staff"))),
     path("admin/", admin.site.urls),
     prefix_default_language=True,

@@ -1,10 +1,15 @@
 """Defaults staff edit later: the departments and categories of the issue, and the holiday
 calendar of 2025-2027 made by rule (fixed holidays, weekend ones moved to the next working
-day). The Government's yearly decree on transfers and Kurban ait are entered by staff."""
+day). The Government's yearly decree on transfers and Kurban ait are entered by staff.
+
+The rule is written out here as it stood when this migration was made (appeals.calendar
+now takes the law from the `holidays` package): a migration writes the same rows whatever
+the code around it becomes.
+"""
+
+import datetime
 
 from django.db import migrations
-
-from appeals.calendar import days_off_by_rule
 
 DEPARTMENTS = [
     ("housing", "Тұрғын үй-коммуналдық шаруашылық бөлімі", "Отдел ЖКХ", "Housing and utilities"),
@@ -43,6 +48,43 @@ CATEGORIES = [
     ),
     ("other", "Басқа", "Другое", "Other", "office", False),
 ]
+
+
+# The fixed-date public holidays of Kazakhstan (Law on holidays, as amended in 2022).
+FIXED_HOLIDAYS = [
+    (1, 1, "New Year"),
+    (1, 2, "New Year"),
+    (1, 7, "Orthodox Christmas"),
+    (3, 8, "International Women's Day"),
+    (3, 21, "Nauryz"),
+    (3, 22, "Nauryz"),
+    (3, 23, "Nauryz"),
+    (5, 1, "Unity Day of the people of Kazakhstan"),
+    (5, 7, "Defender of the Fatherland Day"),
+    (5, 9, "Victory Day"),
+    (7, 6, "Capital Day"),
+    (8, 30, "Constitution Day"),
+    (10, 25, "Republic Day"),
+    (12, 16, "Independence Day"),
+]
+# Religious holidays are not moved when they fall on a weekend (Labour Code art. 85).
+NOT_MOVED = frozenset({"Orthodox Christmas"})
+
+
+def days_off_by_rule(year):
+    """The year's fixed holidays plus the weekdays they move to when on a weekend."""
+    holidays = [(datetime.date(year, month, day), name) for month, day, name in FIXED_HOLIDAYS]
+    taken = {day for day, _name in holidays}
+    days = list(holidays)
+    for day, name in holidays:
+        if day.weekday() < 5 or name in NOT_MOVED:
+            continue
+        moved = day + datetime.timedelta(days=1)
+        while moved.weekday() >= 5 or moved in taken:
+            moved += datetime.timedelta(days=1)
+        taken.add(moved)
+        days.append((moved, f"{name} (moved from {day:%d.%m})"))
+    return sorted(days)
 
 
 def defaults_add(apps, schema_editor):

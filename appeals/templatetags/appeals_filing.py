@@ -1,13 +1,17 @@
 """Tags of the filing page."""
 
 from django import template
-from django.utils.html import format_html, format_html_join
+from django.utils.html import format_html_join
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
 
-from appeals.public_selectors import ActiveCategories
+from appeals.selectors.public import ActiveCategories
 
 register = template.Library()
+
+# Fixed markup put into an <option> as it is (format_html would escape a plain string).
+ANONYMOUS_ATTRIBUTE = mark_safe(' data-anonymous="1"')  # noqa: S308 (a constant)
+SELECTED_ATTRIBUTE = mark_safe(" selected")  # noqa: S308 (a constant)
 
 
 @register.simple_tag
@@ -39,8 +43,8 @@ def _options(categories: ActiveCategories, chosen: str) -> str:
                     (
                         (
                             category.slug,
-                            format_html(' data-anonymous="1"') if category.allows_anonymous else "",
-                            format_html(" selected") if category.slug == chosen else "",
+                            ANONYMOUS_ATTRIBUTE if category.allows_anonymous else "",
+                            SELECTED_ATTRIBUTE if category.slug == chosen else "",
                             category.name,
                         )
                         for category in group

@@ -10,9 +10,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 from PIL import Image
 
+from appeals.forms.public import filing_key_new
 from appeals.models import Appeal, AppealEvent, Category
-from appeals.public_forms import filing_key_new
-from appeals.services import Applicant, appeal_file
+from appeals.services.filing import Applicant, appeal_file
 from geodata.models import District
 
 TARAZ = (42.9, 71.37)

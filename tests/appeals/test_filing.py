@@ -6,7 +6,7 @@ from PIL import Image
 
 from appeals.errors import AppealRefusal
 from appeals.models import Appeal, AppealPhoto, Category
-from appeals.services import Applicant, appeal_file
+from appeals.services.filing import Applicant, appeal_file
 from rgis.personal import InvalidIIN
 
 pytestmark = pytest.mark.django_db

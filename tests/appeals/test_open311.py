@@ -15,8 +15,8 @@ from django.utils import timezone
 from georeport import GeoReport
 
 from appeals.models import Appeal, Category, PartnerApiKey
-from appeals.open311.keys import partner_key_issue
-from appeals.services import Applicant, appeal_file
+from appeals.services.filing import Applicant, appeal_file
+from appeals.services.partners import partner_key_issue
 from tests.appeals.test_filing import jpeg_with_gps
 from tests.appeals.test_staff_board import TARAZ
 

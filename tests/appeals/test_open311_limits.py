@@ -5,7 +5,7 @@ import pytest
 import xmltodict
 
 from appeals.models import Appeal
-from appeals.open311.keys import partner_key_issue
+from appeals.services.partners import partner_key_issue
 from tests.appeals.test_open311 import post
 
 pytestmark = pytest.mark.django_db

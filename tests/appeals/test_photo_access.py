@@ -9,7 +9,7 @@ import pytest
 from django.conf import settings
 
 from appeals.models import Appeal, AppealPhoto, Category
-from appeals.services import appeal_file
+from appeals.services.filing import appeal_file
 from tests.appeals.test_filing import jpeg_with_gps
 from tests.appeals.test_staff_board import PERSON, TARAZ
 

@@ -12,7 +12,7 @@ from PIL import Image
 
 from appeals import photos
 from appeals.models import Appeal, AppealPhoto
-from appeals.open311.keys import partner_key_issue
+from appeals.services.partners import partner_key_issue
 from tests.appeals.public_seed import filing_data, jpeg
 
 pytestmark = pytest.mark.django_db

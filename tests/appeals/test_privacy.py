@@ -25,11 +25,12 @@ from django.urls import resolve
 from django.urls.exceptions import Resolver404
 from django.utils import translation
 
+from appeals.forms.public import filing_key_new
 from appeals.models import Appeal, AppealFollower, AppealPhoto
-from appeals.nearby import NearbyAppeal
-from appeals.processing import appeal_answer, appeal_extend, appeal_status_set
-from appeals.public_forms import filing_key_new
-from appeals.services import Applicant, appeal_file, appeal_follow, follower_confirm
+from appeals.selectors.nearby import NearbyAppeal
+from appeals.services.filing import Applicant, appeal_file
+from appeals.services.following import appeal_follow, follower_confirm
+from appeals.services.processing import appeal_answer, appeal_extend, appeal_status_set
 from tests.appeals.public_seed import category, jpeg
 from tests.factories import StaffUserFactory
 from tests.queues.factories import iin_make

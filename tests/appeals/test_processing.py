@@ -5,8 +5,13 @@ from django.core import mail
 
 from appeals.errors import AppealRefusal
 from appeals.models import Appeal, Category, Department
-from appeals.processing import appeal_answer, appeal_extend, appeal_reassign, appeal_status_set
-from appeals.services import Applicant, appeal_file
+from appeals.services.filing import Applicant, appeal_file
+from appeals.services.processing import (
+    appeal_answer,
+    appeal_extend,
+    appeal_reassign,
+    appeal_status_set,
+)
 from staff.models import AuditEntry
 from tests.appeals.test_filing import TARAZ, jpeg_with_gps
 from tests.factories import StaffUserFactory

@@ -5,7 +5,7 @@ import re
 
 import pytest
 
-from appeals.dashboard import dashboard_figures, trend_months
+from appeals.selectors.dashboard import dashboard_figures, trend_months
 from tests.appeals.public_seed import appeal_built, local
 
 pytestmark = pytest.mark.django_db

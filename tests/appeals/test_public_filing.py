@@ -6,8 +6,8 @@ import re
 import pytest
 from django.core.cache import cache
 
+from appeals.forms.public import filing_key_open
 from appeals.models import Appeal, AppealPhoto
-from appeals.public_forms import filing_key_open
 from tests.appeals.public_seed import PERSON, district_make, filing_data, jpeg
 from tests.queues.factories import ParcelFactory
 

@@ -73,7 +73,7 @@ def test_a_csv_over_the_row_cap_is_refused_and_a_narrower_one_is_made(client, se
 
 
 def test_the_csv_reads_in_batches_after_the_last_row(client, settings, django_assert_num_queries):
-    from appeals.public_selectors import AppealFilters, journal_rows
+    from appeals.selectors.public import AppealFilters, journal_rows
 
     same_moment = local(2026, 3, 2)
     built = [

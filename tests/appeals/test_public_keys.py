@@ -8,9 +8,9 @@ import pytest
 from django.core import signing
 from django.db import IntegrityError, transaction
 
+from appeals.forms.public import filing_key_new
 from appeals.models import Appeal
-from appeals.open311.keys import partner_key_issue
-from appeals.public_forms import filing_key_new
+from appeals.services.partners import partner_key_issue
 from tests.appeals.public_seed import appeal_built, filing_data, local
 
 pytestmark = pytest.mark.django_db

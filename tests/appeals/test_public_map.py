@@ -4,7 +4,7 @@ clusters in SQL below zoom 16 and gives single appeals from there on."""
 import pytest
 from django.core.cache import cache
 
-from appeals.processing import appeal_answer
+from appeals.services.processing import appeal_answer
 from tests.appeals.public_seed import TARAZ, appeal_filed
 from tests.factories import StaffUserFactory
 

@@ -9,7 +9,7 @@ from django.core import mail
 from django.core.cache import cache
 
 from appeals.models import Appeal, AppealFollower
-from appeals.processing import appeal_answer, appeal_status_set
+from appeals.services.processing import appeal_answer, appeal_status_set
 from tests.appeals.public_seed import TARAZ, appeal_filed, filing_data, jpeg
 
 pytestmark = pytest.mark.django_db

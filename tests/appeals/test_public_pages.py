@@ -8,8 +8,8 @@ import pytest
 from django.utils import timezone
 
 from appeals.models import Appeal, AppealPhoto
-from appeals.processing import appeal_answer, appeal_extend, appeal_status_set
-from appeals.services import Applicant, appeal_file
+from appeals.services.filing import Applicant, appeal_file
+from appeals.services.processing import appeal_answer, appeal_extend, appeal_status_set
 from tests.appeals.public_seed import (
     PERSON,
     appeal_built,

@@ -5,7 +5,7 @@ from django.contrib.gis.geos import MultiPolygon, Polygon
 from django.utils import timezone
 
 from appeals.models import Category, Department
-from appeals.services import Applicant, appeal_file
+from appeals.services.filing import Applicant, appeal_file
 from geodata.models import Feature, Layer, LayerVersion, Plan
 
 pytestmark = pytest.mark.django_db

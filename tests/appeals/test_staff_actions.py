@@ -7,7 +7,7 @@ import pytest
 from django.urls import NoReverseMatch, reverse
 
 from appeals.models import Appeal, AppealPhoto, Category, Department
-from appeals.services import appeal_file
+from appeals.services.filing import appeal_file
 from staff.models import AuditEntry
 from tests.appeals.test_filing import jpeg_with_gps
 from tests.appeals.test_staff_board import PERSON, TARAZ, file_appeal

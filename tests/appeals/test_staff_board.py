@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from appeals.deadlines import forward_due
 from appeals.models import Appeal, Category, Department
-from appeals.services import Applicant, appeal_file
+from appeals.services.filing import Applicant, appeal_file
 from tests.factories import StaffUserFactory
 
 pytestmark = pytest.mark.django_db

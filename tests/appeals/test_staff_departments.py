@@ -8,8 +8,8 @@ import pytest
 
 from appeals.errors import AppealRefusal
 from appeals.models import Appeal, AppealEvent, AppealPhoto, Category, Department
-from appeals.processing import appeal_status_set
-from appeals.services import appeal_file
+from appeals.services.filing import appeal_file
+from appeals.services.processing import appeal_status_set
 from staff.models import AuditEntry
 from tests.appeals.test_filing import jpeg_with_gps
 from tests.appeals.test_staff_board import PERSON, TARAZ, board_rows, file_appeal

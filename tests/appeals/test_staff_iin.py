@@ -4,7 +4,7 @@ explicit request, and every reading in the audit log (the IIN itself never is)."
 import pytest
 
 from appeals.models import Appeal, Category
-from appeals.services import Applicant, appeal_file
+from appeals.services.filing import Applicant, appeal_file
 from staff.models import AuditEntry
 from tests.appeals.test_staff_board import PERSON, TARAZ, file_appeal
 

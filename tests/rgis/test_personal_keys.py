@@ -15,7 +15,7 @@ from cryptography.fernet import InvalidToken
 from django.core.management import CommandError, call_command
 
 from appeals.models import Appeal, Category
-from appeals.services import Applicant, appeal_file
+from appeals.services.filing import Applicant, appeal_file
 from queues.errors import QueueRefusal
 from queues.models import Application, LedgerEntry
 from queues.services.applications import application_register, application_verify

@@ -4,7 +4,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 
-from appeals.open311.keys import partner_key_issue
+from appeals.services.partners import partner_key_issue
 
 
 class Command(BaseCommand):

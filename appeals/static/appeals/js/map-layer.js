@@ -1,4 +1,4 @@
-/* e-RGIS: the appeals layer of the home map (inlined by appeals/map_api.py).
+/* e-RGIS: the appeals layer of the home map (inlined by appeals/layers.py).
  * Asks /api/appeals/map for what is in view; the server clusters below zoom 16. */
 window.rgisAppealsLayer = window.rgisAppealsLayer || function (o) {
   "use strict";

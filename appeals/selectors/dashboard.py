@@ -1,8 +1,7 @@
 """The accountability dashboard: who received how many appeals and how fast they answered.
 
 Figures come from SQL (percentile_cont for the median and the 90th percentile) in two
-statements; the charts are inline SVG drawn on the server: no chart library, nothing for
-a cheap phone to run.
+statements; appeals.charts draws them as inline SVG on the server.
 
 Definitions the page states too:
 - time to answer: from receipt to the answer, in days (calendar, with fractions);
@@ -169,62 +168,3 @@ def dashboard_figures(today: datetime.date | None = None) -> Dashboard:
         categories=listed(by_category),
         months=months,
     )
-
-
-# ------------------------------------------------------------------------- inline SVG charts
-
-
-@dataclass(frozen=True)
-class Bar:
-    x: float
-    y: float
-    width: float
-    height: float
-    value: int
-    label: str
-
-
-def month_bars(values: list[int], labels: list[str], *, width=600, height=160) -> dict:
-    """Vertical bars (one per month) as numbers for the SVG template."""
-    top = max(values, default=0) or 1
-    gap = 4
-    slot = width / max(len(values), 1)
-    plot_height = height - 30  # room for the month labels below
-    bars = [
-        Bar(
-            x=round(i * slot + gap / 2, 1),
-            y=round(plot_height - value / top * (plot_height - 14) + 0, 1),
-            width=round(slot - gap, 1),
-            height=round(value / top * (plot_height - 14), 1),
-            value=value,
-            label=labels[i],
-        )
-        for i, value in enumerate(values)
-    ]
-    return {"bars": bars, "width": width, "height": height, "baseline": plot_height}
-
-
-def sparkline_points(values: list[int], *, width=120, height=24) -> str:
-    """A polyline's points for a row's monthly trend."""
-    top = max(values, default=0) or 1
-    step = width / max(len(values) - 1, 1)
-    return " ".join(
-        f"{round(i * step, 1)},{round(height - 2 - value / top * (height - 4), 1)}"
-        for i, value in enumerate(values)
-    )
-
-
-def hbar_chart(rows: list[Figures], *, width=300, row_height=40) -> dict:
-    """Horizontal bars per row: median and 90th-percentile days (one scale), on-time share."""
-    top = max((r.p90_days or 0 for r in rows), default=0) or 1
-    bars = [
-        {
-            "figures": row,
-            "y": index * row_height,
-            "median_width": round((row.median_days or 0) / top * width, 1),
-            "p90_width": round((row.p90_days or 0) / top * width, 1),
-            "on_time_width": round((row.on_time_share or 0) * width, 1),
-        }
-        for index, row in enumerate(rows)
-    ]
-    return {"bars": bars, "height": len(rows) * row_height + 4}

@@ -1,12 +1,17 @@
-"""Every write of the appeals: filing (more actions live beside it in this package)."""
+"""Filing an appeal, through whichever door it comes: the portal, the front office, Open311.
 
+Registered at once (АППК art. 64): checked, numbered, routed to its department, given its
+deadline, its photos re-encoded, its first history step written, and the receipt mailed.
+"""
+
+import dataclasses
 import datetime
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from django.conf import settings
-from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.contrib.gis.geos import Point
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
@@ -18,15 +23,15 @@ from django.utils.translation import gettext_lazy as _
 
 from appeals.deadlines import appeal_terms
 from appeals.errors import AppealRefusal
-from appeals.models import Appeal, AppealEvent, AppealFollower, AppealPhoto, Category
-from appeals.notifications import follower_confirmation_announce, status_change_announce
+from appeals.models import Appeal, AppealPhoto, Category
 from appeals.photos import MAX_PHOTOS, photo_clean
-from appeals.public_selectors import appeal_number_by_key
-from appeals.routing import department_for
+from appeals.selectors.public import appeal_number_by_key
+from appeals.selectors.routing import department_for
+from appeals.services.history import appeal_event_add, staff_user
+from appeals.tasks import appeal_status_notify_enqueue
+from rgis.actors import Actor
 from rgis.personal import iin_digest, iin_validate, personal_encrypt
 from staff.services import audit_record, audit_snapshot
-
-Actor = AbstractBaseUser | AnonymousUser | None
 
 # Each door files with keys of its own: the portal's form ("web", keys the server made),
 # the front office ("staff") and each Open311 partner ("open311:<partner id>"). The stored
@@ -65,6 +70,11 @@ class Applicant:
     phone: str = ""
     postal_address: str = ""
 
+    @classmethod
+    def from_fields(cls, data: Mapping[str, Any]) -> "Applicant":
+        """The applicant from a form's cleaned data, whose fields are named as here."""
+        return cls(**{field.name: data[field.name] for field in dataclasses.fields(cls)})
+
 
 def appeal_number_next(at: datetime.datetime) -> str:
     """A new appeal number: the year and a serial, e.g. 2026-000042."""
@@ -93,7 +103,9 @@ def _lengths_check(*fields: tuple[str | Promise, str, int]) -> None:
             )
 
 
-def _applicant_fields(category: Category, applicant: Applicant, anonymous: bool) -> dict:
+def _applicant_fields(
+    category: Category, applicant: Applicant, anonymous: bool
+) -> dict[str, str | bool]:
     if anonymous:
         if not category.allows_anonymous:
             raise AppealRefusal(
@@ -150,7 +162,7 @@ def appeal_file(
 ) -> tuple[Appeal, bool]:
     """Register an appeal at once; (appeal, created). The same key again through the same
     door (idempotency_scope; blank: "staff" for staff, else "web"): the same appeal."""
-    staff = actor if actor is not None and actor.is_authenticated else None
+    staff = staff_user(actor)
     scope = idempotency_scope or ("staff" if staff is not None else "web")
     key = idempotency_key_scoped(scope=scope, key=idempotency_key)
     if key is not None and appeal_number_by_key(key) is not None:
@@ -184,25 +196,19 @@ def appeal_file(
                 received_at=received,
                 registered_on=registered_on,
                 deadline=deadline,
-                accepted_by=staff,  # type: ignore[misc]
+                accepted_by=staff,
                 idempotency_key=key,
                 **personal,
             )
             appeal.save(force_insert=True)
             for content in cleaned:
                 AppealPhoto.objects.create(appeal=appeal, image=content)
-            AppealEvent.objects.create(
-                appeal=appeal,
-                at=received,
-                actor=staff,  # type: ignore[misc]
-                status_after=Appeal.Status.REGISTERED,
-                note=str(_("Registered")),
-            )
+            appeal_event_add(appeal=appeal, actor=staff, note=str(_("Registered")), at=received)
             # The receipt by e-mail too, if one was left.
-            status_change_announce(appeal, followed=False)
+            appeal_status_notify_enqueue(appeal, followed=False)
             if staff is not None:
                 audit_record(
-                    actor=staff,  # type: ignore[arg-type]
+                    actor=staff,
                     action="appeals.appeal.file",
                     instance=appeal,
                     after=audit_snapshot(appeal),
@@ -215,44 +221,3 @@ def appeal_file(
                 return existing, False
         raise
     return appeal, True
-
-
-def appeal_follow(*, appeal: Appeal, email: str) -> tuple[AppealFollower, bool]:
-    """Follow an appeal by e-mail instead of filing a duplicate; (follower, created)."""
-    address = email.strip().lower()
-    try:
-        validate_email(address)
-    except ValidationError:
-        raise AppealRefusal(
-            _("Enter an e-mail address such as name@example.kz: the news will go there.")
-        ) from None
-    if appeal.status == Appeal.Status.CLOSED:
-        raise AppealRefusal(_("This appeal is closed: there will be no more news of it."))
-    # get_or_create retries the read when a concurrent insert wins the unique constraint.
-    follower, created = AppealFollower.objects.get_or_create(appeal=appeal, email=address)
-    if follower.confirmed_at is None:
-        # Asked again before confirming (the letter lost, or in spam): send it again. The
-        # follow form's rate limit per client bounds how many letters anyone can cause.
-        follower_confirmation_announce(follower)
-    return follower, created
-
-
-def follower_by_token(number: str, token: str) -> AppealFollower | None:
-    return (
-        AppealFollower.objects.select_related("appeal")
-        .filter(appeal__number=number, token=token)
-        .first()
-    )
-
-
-def follower_confirm(follower: AppealFollower) -> AppealFollower:
-    """The address is confirmed: status mails go there from now on (idempotent)."""
-    if follower.confirmed_at is None:
-        follower.confirmed_at = timezone.now()
-        follower.save(update_fields=["confirmed_at"])
-    return follower
-
-
-def follower_stop(follower: AppealFollower) -> None:
-    """No more mails about this appeal to this address; the address is forgotten."""
-    follower.delete()

@@ -14,7 +14,6 @@ import enum
 from dataclasses import dataclass
 
 from django.contrib.auth.models import AnonymousUser, User
-from django.contrib.gis.db.models.functions import PointOnSurface, Transform
 from django.db.models import BooleanField, Case, Q, QuerySet, Value, When
 from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
@@ -160,23 +159,3 @@ def appeal_is_overdue(appeal: Appeal, *, today: datetime.date | None = None) -> 
     """Open and past its due date (the extension's, if any)."""
     today = today or timezone.localdate()
     return appeal.status in Appeal.OPEN_STATUSES and appeal.due < today
-
-
-def address_point(address: str) -> tuple[float, float] | None:
-    """(lat, lon) on the first parcel whose address holds the text; None if none does.
-
-    The portal has no street geocoder: the parcel registry's addresses stand in for one.
-    """
-    from parcels.models import Parcel
-
-    text = " ".join(address.split())[:200]
-    if len(text) < 3:
-        return None
-    point = (
-        Parcel.objects.filter(Q(address_kk__icontains=text) | Q(address_ru__icontains=text))
-        .annotate(inside=Transform(PointOnSurface("geometry"), 4326))
-        .order_by("cadastral_number")
-        .values_list("inside", flat=True)
-        .first()
-    )
-    return None if point is None else (point.y, point.x)

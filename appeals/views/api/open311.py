@@ -14,7 +14,7 @@ import datetime
 import functools
 import re
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from django.conf import settings
@@ -30,9 +30,7 @@ from django.utils.translation.trans_real import parse_accept_lang_header
 from django.views.decorators.csrf import csrf_exempt
 
 from appeals.models import Appeal
-from appeals.open311 import selectors
-from appeals.open311.keys import partner_for_key
-from appeals.open311.serializers import (
+from appeals.open311_documents import (
     STATUS_GROUPS,
     errors_respond,
     post_answer_document,
@@ -41,9 +39,10 @@ from appeals.open311.serializers import (
     service_definition_document,
     service_document,
 )
-from appeals.open311.services import PartnerRequest, partner_request_file
-from appeals.services import DESCRIPTION_MAX
-from appeals.staff_selectors import address_point
+from appeals.selectors import open311
+from appeals.selectors.places import address_point
+from appeals.services.filing import DESCRIPTION_MAX
+from appeals.services.partners import PartnerRequest, partner_request_file
 from rgis.errors import Refusal
 from rgis.ratelimit import rate_spend
 
@@ -137,14 +136,14 @@ def discovery(request: HttpRequest, *, fmt: str) -> HttpResponse:
 @open311_view
 def service_list(request: HttpRequest, *, fmt: str) -> HttpResponse:
     _only(request, "GET", "HEAD")
-    services = [service_document(category) for category in selectors.service_list()]
+    services = [service_document(category) for category in open311.service_list()]
     return respond(services, fmt, root="services", item="service")
 
 
 @open311_view
 def service_definition(request: HttpRequest, code: str, *, fmt: str) -> HttpResponse:
     _only(request, "GET", "HEAD")
-    document = service_definition_document(selectors.service_get(code))
+    document = service_definition_document(open311.service_get(code))
     return respond(document, fmt, root="service_definition", item=None)
 
 
@@ -173,11 +172,11 @@ def _comma_list(text: str) -> tuple[str, ...]:
     return tuple(dict.fromkeys(part.strip() for part in text.split(",") if part.strip()))
 
 
-def _filters(request: HttpRequest) -> selectors.RequestFilters:
+def _filters(request: HttpRequest) -> open311.RequestFilters:
     params = request.GET
     numbers = _comma_list(params.get("service_request_id", ""))
     if numbers:
-        return selectors.RequestFilters(numbers=numbers)
+        return open311.RequestFilters(numbers=numbers)
     start = _moment("start_date", params.get("start_date", ""))
     end = _moment("end_date", params.get("end_date", ""))
     # The spec: the most recent 90 days unless told; a range spans at most 90 days.
@@ -196,7 +195,7 @@ def _filters(request: HttpRequest) -> selectors.RequestFilters:
     unknown = [status for status in statuses if status not in STATUS_GROUPS]
     if unknown:
         raise Open311Error(400, _("status is open or closed (or both, comma separated)."))
-    return selectors.RequestFilters(
+    return open311.RequestFilters(
         service_codes=_comma_list(params.get("service_code", "")),
         start=start,
         end=end,
@@ -218,7 +217,7 @@ def _media_url(request: HttpRequest, appeal: Appeal) -> str | None:
     return request.build_absolute_uri(photos[0].get_absolute_url()) if photos else None
 
 
-def _documents(request: HttpRequest, appeals: Any) -> list[dict]:
+def _documents(request: HttpRequest, appeals: Iterable[Appeal]) -> list[dict[str, Any]]:
     return [request_document(appeal, media_url=_media_url(request, appeal)) for appeal in appeals]
 
 
@@ -231,9 +230,9 @@ def requests_endpoint(request: HttpRequest, *, fmt: str) -> HttpResponse:
     size = _positive(request, "page_size", PAGE_SIZE, PAGE_SIZE_MAX)
     number = _positive(request, "page", 1, 10**6)
     try:
-        page = Paginator(selectors.request_list(_filters(request)), size).page(number)
+        page = Paginator(open311.request_list(_filters(request)), size).page(number)
     except EmptyPage:
-        documents: list[dict] = []
+        documents: list[dict[str, Any]] = []
     else:
         documents = _documents(request, page.object_list)
     return respond(documents, fmt, root="service_requests", item="request")
@@ -242,14 +241,14 @@ def requests_endpoint(request: HttpRequest, *, fmt: str) -> HttpResponse:
 @open311_view
 def request_detail(request: HttpRequest, number: str, *, fmt: str) -> HttpResponse:
     _only(request, "GET", "HEAD")
-    documents = _documents(request, [selectors.request_get(number)])
+    documents = _documents(request, [open311.request_get(number)])
     return respond(documents, fmt, root="service_requests", item="request")
 
 
 @open311_view
 def token_detail(request: HttpRequest, token: str, *, fmt: str) -> HttpResponse:
     _only(request, "GET", "HEAD")
-    appeal = selectors.request_for_token(token)
+    appeal = open311.request_for_token(token)
     document = [{"service_request_id": appeal.number, "token": appeal.partner_token}]
     return respond(document, fmt, root="service_requests", item="request")
 
@@ -311,7 +310,7 @@ def _post_check(request: HttpRequest) -> None:
 
 def _request_create(request: HttpRequest, fmt: str) -> HttpResponse:
     params = request.POST
-    partner = partner_for_key(params.get("api_key", ""))
+    partner = open311.partner_for_key(params.get("api_key", ""))
     if partner is None:
         raise Open311Error(403, _("The api_key is missing or not valid."))
     # Per key: a leaked key, or a partner's app gone wrong, cannot flood the appeals office.
@@ -328,7 +327,7 @@ def _request_create(request: HttpRequest, fmt: str) -> HttpResponse:
     if not code:
         raise Open311Error(400, _("service_code is required."))
     try:
-        category = selectors.service_get(code)
+        category = open311.service_get(code)
     except Http404:
         raise Open311Error(
             400, _("Unknown service_code “%(code)s”: see services.") % {"code": code[:50]}

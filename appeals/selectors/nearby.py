@@ -1,6 +1,6 @@
 """ "Is it one of these?": open appeals of the same category near a pin, before filing.
 
-The filer may follow one of them (appeals.services.appeal_follow) instead of filing a
+The filer may follow one of them (appeals.services.following.appeal_follow) instead of filing a
 duplicate; the department then answers once and everyone who cares hears of it.
 """
 

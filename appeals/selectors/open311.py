@@ -1,14 +1,15 @@
 """Reads of the Open311 API: services and service requests, public fields only."""
 
 import datetime
+import hashlib
 from dataclasses import dataclass
 
 from django.db.models import OuterRef, Prefetch, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
 
-from appeals.models import Appeal, AppealEvent, AppealPhoto, Category
-from appeals.open311.serializers import STATUS_GROUPS
+from appeals.models import Appeal, AppealEvent, AppealPhoto, Category, PartnerApiKey
+from appeals.open311_documents import STATUS_GROUPS
 
 PUBLIC_FIELDS = (
     "id",
@@ -98,3 +99,15 @@ def request_get(number: str) -> Appeal:
 
 def request_for_token(token: str) -> Appeal:
     return get_object_or_404(Appeal.objects.only("number", "partner_token"), partner_token=token)
+
+
+def partner_key_digest(key: str) -> str:
+    """What is kept of a partner's API key: its SHA-256."""
+    return hashlib.sha256(key.encode()).hexdigest()
+
+
+def partner_for_key(key: str) -> PartnerApiKey | None:
+    """The active partner holding this key, or None."""
+    if not key:
+        return None
+    return PartnerApiKey.objects.filter(key_digest=partner_key_digest(key), is_active=True).first()

@@ -6,6 +6,7 @@ date, never who filed) and an audit entry with the officer's name.
 
 import datetime
 from collections.abc import Sequence
+from typing import Any
 
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
@@ -14,10 +15,11 @@ from django.utils.translation import gettext_lazy as _
 
 from appeals.deadlines import extension_limit
 from appeals.errors import AppealRefusal
-from appeals.models import Appeal, AppealEvent, AppealPhoto, Department
-from appeals.notifications import status_change_announce
+from appeals.models import Appeal, AppealPhoto, Department
 from appeals.photos import MAX_PHOTOS, photo_clean
-from appeals.services import Actor
+from appeals.services.history import appeal_event_add, staff_user
+from appeals.tasks import appeal_status_notify_enqueue
+from rgis.actors import Actor
 from rgis.personal import personal_decrypt
 from staff.services import audit_record, audit_snapshot
 
@@ -44,25 +46,23 @@ def _locked(appeal: Appeal) -> Appeal:
 
 
 def _record(
-    *, appeal: Appeal, actor: Actor, before_status: str, note: str, action: str, before: dict
+    *,
+    appeal: Appeal,
+    actor: Actor,
+    before_status: str,
+    note: str,
+    action: str,
+    before: dict[str, Any],
 ) -> None:
-    staff = actor if actor is not None and actor.is_authenticated else None
-    AppealEvent.objects.create(
-        appeal=appeal,
-        at=timezone.now(),
-        actor=staff,  # type: ignore[misc]
-        status_before=before_status,
-        status_after=appeal.status,
-        note=note,
-    )
+    appeal_event_add(appeal=appeal, actor=actor, note=note, status_before=before_status)
     audit_record(
-        actor=staff,  # type: ignore[arg-type]
+        actor=staff_user(actor),
         action=action,
         instance=appeal,
         before=before,
         after=audit_snapshot(appeal),
     )
-    status_change_announce(appeal)
+    appeal_status_notify_enqueue(appeal)
 
 
 def appeal_status_set(*, appeal: Appeal, status: str, actor: Actor, note: str = "") -> Appeal:
@@ -183,9 +183,8 @@ def appeal_applicant_iin_read(*, appeal: Appeal, actor: Actor) -> str:
     """
     if appeal.is_anonymous or not appeal.applicant_iin_encrypted:
         raise AppealRefusal(_("This appeal has no IIN."))
-    staff = actor if actor is not None and actor.is_authenticated else None
     audit_record(
-        actor=staff,  # type: ignore[arg-type]
+        actor=staff_user(actor),
         action="appeals.appeal.iin_read",
         instance=appeal,
     )

@@ -2,6 +2,7 @@
 
 import datetime
 import secrets
+from typing import Any
 
 from django import forms
 from django.conf import settings
@@ -11,8 +12,8 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
 
 from appeals.models import Appeal, Category, Department
-from appeals.public_selectors import AppealFilters, category_active_get
-from appeals.services import DESCRIPTION_MAX
+from appeals.selectors.public import AppealFilters, category_active_get
+from appeals.services.filing import DESCRIPTION_MAX, Applicant
 from rgis.personal import InvalidIIN, iin_validate
 
 # The filing form's key is made by the server and signed: a client cannot choose it (and so
@@ -78,7 +79,7 @@ class FilingForm(forms.Form):
             raise forms.ValidationError(_("Pick one of the places listed.")) from None
         return lat, lon
 
-    def clean(self) -> dict:
+    def clean(self) -> dict[str, Any]:
         super().clean()
         data = self.cleaned_data
         lat, lon = data.get("lat"), data.get("lon")
@@ -119,6 +120,12 @@ class FilingForm(forms.Form):
         """The pin (lat, lon) if the filer gave one, by the map, coordinates or a pick."""
         lat, lon = self.cleaned_data.get("lat"), self.cleaned_data.get("lon")
         return None if lat is None or lon is None else (lat, lon)
+
+    def applicant(self) -> Applicant:
+        """Who files (nobody, for an anonymous report)."""
+        if self.cleaned_data["anonymous"]:
+            return Applicant()
+        return Applicant.from_fields(self.cleaned_data)
 
 
 class FollowForm(forms.Form):
@@ -203,7 +210,7 @@ class JournalFilterForm(AppealFilterForm):
             chosen["received_from"] = self.default_from.isoformat()
         super().__init__(chosen)
 
-    def clean(self) -> dict:
+    def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
         start, end = data.get("received_from"), data.get("received_to")
         if start is None or end is None:

@@ -18,8 +18,8 @@ from django.http import FileResponse, Http404, HttpRequest
 from django.views.decorators.http import require_GET
 
 from appeals.models import AppealPhoto
-from appeals.public_selectors import appeal_photo_public_get
-from appeals.staff_selectors import appeal_photo_get_for_staff
+from appeals.selectors.public import appeal_photo_public_get
+from appeals.selectors.staff import appeal_photo_get_for_staff
 
 # Short enough that a photo a moderator hides leaves browsers' caches soon after.
 PUBLIC_MAX_AGE = 600

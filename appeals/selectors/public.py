@@ -7,14 +7,17 @@ with `only()`, so a template cannot reach a private field even by mistake.
 import datetime
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.db import connection
 from django.db.models import Case, Prefetch, Q, QuerySet, When
 from django.db.models.functions import Coalesce
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
-from appeals.models import Appeal, AppealEvent, AppealPhoto, Category, Department
+from appeals.models import Appeal, AppealEvent, AppealFollower, AppealPhoto, Category, Department
 from rgis.memo import ProcessMemo
+from staff.roles import role_titles
 
 PUBLIC_FIELDS = (
     "number",
@@ -131,6 +134,18 @@ def appeal_receipt_get(number: str) -> Appeal | None:
     )
 
 
+def appeal_accepted_by_label(appeal: Appeal) -> str:
+    """Who accepted the appeal, as the receipt says it: the portal, or the operator's role
+    and first name (enough to be asked for at the front office; no full names published)."""
+    user = appeal.accepted_by
+    if user is None:
+        return _("the e-RGIS portal (online)")
+    titles = role_titles()
+    roles = [titles[g] for g in user.groups.values_list("name", flat=True) if g in titles]
+    role = roles[0] if roles else _("Operator")
+    return f"{role} {user.first_name}".strip()
+
+
 def appeal_number_by_key(key: str) -> str | None:
     """The number of the appeal filed with this idempotency key, if one was."""
     # Asked on every post of the filing form (and by the filing service), most often in
@@ -140,6 +155,15 @@ def appeal_number_by_key(key: str) -> str | None:
         cursor.execute("SELECT number FROM appeals_appeal WHERE idempotency_key = %s", [key])
         row = cursor.fetchone()
     return row[0] if row else None
+
+
+def follower_by_token(number: str, token: str) -> AppealFollower | None:
+    """The follower of an appeal holding this token (the link in its letters); None if none."""
+    return (
+        AppealFollower.objects.select_related("appeal")
+        .filter(appeal__number=number, token=token)
+        .first()
+    )
 
 
 @dataclass(frozen=True)
@@ -171,6 +195,11 @@ def _active_categories_read() -> ActiveCategories:
 active_categories = ProcessMemo(_active_categories_read)
 
 
+def category_get(slug: str) -> Category | None:
+    """The category with this code, in use or not; None if none."""
+    return Category.objects.filter(slug=slug).first()
+
+
 def category_active_get(slug: str) -> Category | None:
     """The category in use with this code (its department read with it); None if none."""
     return active_categories.get().by_slug.get(slug)
@@ -183,7 +212,7 @@ def journal_count(filters: AppealFilters, *, at_most: int) -> int:
 
 def journal_rows(
     filters: AppealFilters, language: str, *, limit: int, batch: int = 1000
-) -> Iterator[tuple]:
+) -> Iterator[tuple[Any, ...]]:
     """The journal's CSV rows, oldest first, at most `limit`: read in batches after the
     last row sent (keyset paging), each a short query; no cursor held open meanwhile."""
     suffix = language if language in ("kk", "ru", "en") else "kk"

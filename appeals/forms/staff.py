@@ -9,8 +9,9 @@ from django.utils.translation import gettext_lazy as _
 
 from appeals.models import Appeal, Category, Department
 from appeals.photos import MAX_PHOTOS
-from appeals.services import Applicant
-from appeals.staff_selectors import STATUS_ALL, STATUS_OPEN, BoardFilters, address_point
+from appeals.selectors.places import address_point
+from appeals.selectors.staff import STATUS_ALL, STATUS_OPEN, BoardFilters
+from appeals.services.filing import Applicant
 
 
 class CategoryChoiceField(forms.ModelChoiceField):
@@ -79,14 +80,8 @@ class FrontOfficeForm(forms.Form):
         return data
 
     def applicant(self) -> Applicant:
-        data = self.cleaned_data
-        return Applicant(
-            full_name=data["full_name"],
-            iin=data["iin"],
-            email=data["email"],
-            phone=data["phone"],
-            postal_address=data["postal_address"],
-        )
+        """The visitor as the form names them (the service ignores them when anonymous)."""
+        return Applicant.from_fields(self.cleaned_data)
 
 
 def _status_choices() -> list[tuple[str, Any]]:
@@ -145,6 +140,10 @@ class NoteForm(forms.Form):
         label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
 
+    def note_text(self) -> str:
+        """What the appeal's history says of the step."""
+        return str(self.cleaned_data["note"])
+
 
 class ReasonForm(forms.Form):
     """A required reason (rejecting, hiding)."""
@@ -152,6 +151,10 @@ class ReasonForm(forms.Form):
     reason = forms.CharField(
         label=_("Reason"), max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
     )
+
+    def note_text(self) -> str:
+        """What the appeal's history says of the step: the reason."""
+        return str(self.cleaned_data["reason"])
 
 
 class ReassignForm(forms.Form):
@@ -168,7 +171,8 @@ class ForwardForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 2}),
     )
 
-    def note(self) -> str:
+    def note_text(self) -> str:
+        """What the appeal's history says of the step: where to, and why."""
         return str(_("Forwarded to %(body)s: %(reason)s")) % {
             "body": self.cleaned_data["body"].strip(),
             "reason": self.cleaned_data["reason"].strip(),
@@ -191,7 +195,7 @@ class MultiplePhotoField(forms.FileField):
         )
         super().__init__(*args, **kwargs)
 
-    def clean(self, data: Any, initial: Any = None) -> list:
+    def clean(self, data: Any, initial: Any = None) -> list[Any]:
         files = data if isinstance(data, (list, tuple)) else [data]
         files = [item for item in files if item]
         if len(files) > MAX_PHOTOS:

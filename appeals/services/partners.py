@@ -1,4 +1,5 @@
-"""An Open311 POST files an appeal through the same core as the portal (appeal_file)."""
+"""Open311 partner apps: their API keys, and their requests filed through the same core as
+the portal (appeal_file). Only a key's SHA-256 is kept."""
 
 import secrets
 from dataclasses import dataclass
@@ -6,12 +7,40 @@ from dataclasses import dataclass
 from django.db import transaction
 
 from appeals.models import Appeal, Category, PartnerApiKey
-from appeals.services import Applicant, appeal_file
+from appeals.selectors.open311 import partner_key_digest
+from appeals.services.filing import Applicant, appeal_file
+from staff.services import audit_record
+
+PREFIX_LENGTH = 8
+
+
+def partner_key_issue(*, name: str, contact: str = "") -> tuple[PartnerApiKey, str]:
+    """A new key for a partner: (the record, the key itself, shown once and never kept)."""
+    with transaction.atomic():
+        while True:
+            key = secrets.token_urlsafe(32)
+            prefix = key[:PREFIX_LENGTH]
+            if not PartnerApiKey.objects.filter(prefix=prefix).exists():
+                break
+        partner = PartnerApiKey.objects.create(
+            name=name.strip(),
+            contact=contact.strip(),
+            prefix=prefix,
+            key_digest=partner_key_digest(key),
+        )
+        audit_record(
+            actor=None,
+            actor_username="open311_key_issue",
+            action="appeals.partner_key.issue",
+            instance=partner,
+            after={"name": partner.name, "prefix": partner.prefix},
+        )
+    return partner, key
 
 
 @dataclass(frozen=True)
 class PartnerRequest:
-    """What a partner app posted, already parsed (appeals.open311.views)."""
+    """What a partner app posted, already parsed (appeals.views.api.open311)."""
 
     category: Category
     lat: float
