@@ -3,6 +3,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 from geodata.lookup_api import whats_here_api
+from hearings import urls as hearings_urls
 from queues.position_api import application_position_api
 from rgis import views
 
@@ -32,10 +33,12 @@ urlpatterns += i18n_patterns(
     path("parcels/", include("parcels.urls")),
     path("queues/", include("queues.public_urls")),
     path("appeals/", include("appeals.public_urls")),
+    path("hearings/", include((hearings_urls.public_patterns, "hearings"))),
     path("staff/imports/", include("geodata.staff_urls")),
     path("staff/parcels/", include("parcels.staff_urls")),
     path("staff/queues/", include("queues.staff_urls")),
     path("staff/appeals/", include("appeals.staff_urls")),
+    path("staff/hearings/", include((hearings_urls.staff_patterns, "hearings_staff"))),
     path("staff/", include("staff.urls")),
     path("admin/", admin.site.urls),
     prefix_default_language=True,

@@ -11,6 +11,8 @@ ROLE_CAPABILITIES: Final[dict[str, tuple[str, ...]]] = {
     "queue_officer": ("manage_queues", "allocate_plots"),
     "appeals_operator": ("handle_appeals",),
     "moderator": ("moderate_content", "view_audit_log"),
+    # Public hearings on draft plans (issue 14): announce, answer, enter spoken comments.
+    "hearing_organiser": ("organise_hearings",),
     "administrator": (
         "manage_plans",
         "publish_plans",
@@ -21,6 +23,7 @@ ROLE_CAPABILITIES: Final[dict[str, tuple[str, ...]]] = {
         "moderate_content",
         "view_audit_log",
         "manage_staff",
+        "organise_hearings",
     ),
 }
 
@@ -40,15 +43,21 @@ def role_titles() -> dict[str, str]:
         "queue_officer": gettext("Queue officer"),
         "appeals_operator": gettext("Appeals operator"),
         "moderator": gettext("Moderator"),
+        "hearing_organiser": gettext("Hearing organiser"),
         "administrator": gettext("Administrator"),
     }
 
 
 def capability_titles() -> dict[str, str]:
     """Capability descriptions in the active language, from the permission definitions."""
+    from django.utils.translation import gettext
+
     from staff.models import Capability
 
-    return {code: str(title) for code, title in Capability._meta.permissions}
+    titles = {code: str(title) for code, title in Capability._meta.permissions}
+    # Added with the hearings app; its permission row comes from hearings' migration 0004.
+    titles.setdefault("organise_hearings", gettext("Organise public hearings on plans"))
+    return titles
 
 
 # Model permissions (app label, codename) each role needs in the Django admin.

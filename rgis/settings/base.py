@@ -59,6 +59,8 @@ INSTALLED_APPS = [
     "parcels",
     "queues",
     "appeals",
+    # Public hearings on draft plans (issue 14): stands above geodata, parcels and appeals.
+    "hearings",
 ]
 
 MIDDLEWARE = [
@@ -384,3 +386,9 @@ RGIS_JOB_MAX_ATTEMPTS = env_int("RGIS_JOB_MAX_ATTEMPTS", 3)
 # Downloads of published layer versions are built once per version, format and CRS and kept
 # here, so an anonymous visitor's repeated download costs a file read, not a rebuild.
 RGIS_DOWNLOAD_CACHE_DIR = Path(os.environ.get("RGIS_DOWNLOAD_CACHE_DIR", VAR_DIR / "downloads"))
+
+# --- Public hearings on draft plans (issue 14, hearings app) ---
+# Comments one client may send per window ("<count>/<window>", as RGIS_APPEALS_RATE).
+RGIS_HEARINGS_RATE = os.environ.get("RGIS_HEARINGS_RATE", "5/10m")
+# The largest document (a PDF of the explanatory note, a drawing) an organiser may attach.
+RGIS_HEARINGS_DOCUMENT_MAX_MB = env_int("RGIS_HEARINGS_DOCUMENT_MAX_MB", 30)

@@ -1,0 +1,17 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class HearingsConfig(AppConfig):
+    name = "hearings"
+    verbose_name = _("Public hearings")
+
+    def ready(self) -> None:
+        from rgis.personal import personal_field_register
+
+        # The commenter's identity, encrypted; the IIN with its look-up hash too.
+        for column in ("author_name_encrypted", "author_email_encrypted", "author_phone_encrypted"):
+            personal_field_register("hearings.Comment", encrypted=column)
+        personal_field_register(
+            "hearings.Comment", encrypted="author_iin_encrypted", digest="author_iin_digest"
+        )
