@@ -7,6 +7,7 @@ class HearingsConfig(AppConfig):
     verbose_name = _("Public hearings")
 
     def ready(self) -> None:
+        from rgis.demo import demo_loader_register
         from rgis.personal import personal_field_register
 
         # The commenter's identity, encrypted; the IIN with its look-up hash too.
@@ -14,4 +15,8 @@ class HearingsConfig(AppConfig):
             personal_field_register("hearings.Comment", encrypted=column)
         personal_field_register(
             "hearings.Comment", encrypted="author_iin_encrypted", digest="author_iin_digest"
+        )
+        # After the plans (20) and parcels (30): the hearing shows the demo ПДП's parcels.
+        demo_loader_register(
+            order=60, name="hearing comment(s)", load="hearings.demo.demo_hearing_load"
         )
