@@ -92,6 +92,12 @@ def _draft_map(hearing: Hearing) -> RenderedMap:
     return rendered
 
 
+def _bounds_attribute(hearing: Hearing) -> str:
+    """The territory's "west,south,east,north" for hearing.js, which fits a map that was
+    hidden when folium fitted it."""
+    return ",".join(f"{value:.6f}" for value in hearing_territory_bounds(hearing))
+
+
 @require_GET
 def hearing_list(request: HttpRequest) -> HttpResponse:
     """Every announced hearing, the open ones with their countdown."""
@@ -122,6 +128,7 @@ def hearing_detail(request: HttpRequest, key: str) -> HttpResponse:
             "comments": comments,
             "topics": topics_active(),
             "map": _draft_map(hearing),
+            "map_bounds": _bounds_attribute(hearing),
             "comments_geojson": hearing_comments_geojson(hearing),
             "sent": request.GET.get("sent", "")[:10],
         },
@@ -189,6 +196,7 @@ def _comment_page(
             "max_photos": MAX_PHOTOS,
             "time_left": _window_words(hearing),
             "map": _draft_map(hearing),
+            "map_bounds": _bounds_attribute(hearing),
         },
         status=status,
     )

@@ -45,6 +45,11 @@
   }
 
   function pinPicker(container, map) {
+    // A tap on a drawn parcel must drop the pin, not open the parcel's attributes (Leaflet
+    // stops a click that opens a popup before the map hears it).
+    map.eachLayer(function (layer) {
+      if (layer.feature && layer.getPopup && layer.getPopup()) layer.unbindPopup();
+    });
     var form = document.getElementById("comment-form");
     var lat = form.querySelector("[name=lat]");
     var lon = form.querySelector("[name=lon]");
@@ -71,8 +76,16 @@
   var map = leafletMap(container);
   if (!map) return;
   map.invalidateSize();
-  container.setAttribute("data-ready", "1");
+  // The comment form's map was hidden (no size) when it was fitted: fit it again now.
+  var bounds = (container.getAttribute("data-bounds") || "").split(",").map(parseFloat);
+  if (bounds.length === 4 && bounds.every(isFinite)) {
+    map.fitBounds([[bounds[1], bounds[0]], [bounds[3], bounds[2]]], { maxZoom: 18 });
+  }
   var data = document.getElementById("hearing-comments");
-  if (data) commentsLayer(map, JSON.parse(data.textContent));
+  if (data) {
+    var drawn = commentsLayer(map, JSON.parse(data.textContent));
+    container.setAttribute("data-comments-drawn", String(drawn.getLayers().length));
+  }
+  container.setAttribute("data-ready", "1");
   if (container.hasAttribute("data-pick")) pinPicker(container, map);
 })();
