@@ -14,3 +14,9 @@ class CommentRefusal(Refusal):
     """The comment cannot be accepted as sent (outside the window, a missing contact…)."""
 
     status = 400
+
+
+class ReportRefusal(Refusal):
+    """A reader's report of a comment is not counted (already reported, no reason…)."""
+
+    status = 400

@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from geodata.models import LayerVersion
-from hearings.models import Answer, Comment, Topic
+from hearings.models import Answer, Comment, CommentReport, Topic
 from hearings.selectors import CommentFilters, versions_for_hearing
 from hearings.services.comments import TEXT_MAX, Author, Place
 from hearings.services.schedule import Particulars
@@ -166,6 +166,46 @@ class CommentFilterForm(forms.Form):
             answered=yes_no("answered"),
             inside=yes_no("inside"),
         )
+
+
+class ReportForm(forms.Form):
+    """A reader's report of a comment: why, and optionally a few words more."""
+
+    reason = forms.ChoiceField(
+        label=_("Why should the moderator look at it?"),
+        choices=CommentReport.Reason.choices,
+        widget=forms.RadioSelect,
+    )
+    detail = forms.CharField(
+        label=_("Details (optional)"),
+        max_length=500,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+
+class ModerationForm(forms.Form):
+    """The moderator's decision on a comment: restore, hide with a reason, or edit the text."""
+
+    ACTIONS = [
+        ("restore", _("Show it")),
+        ("hide", _("Hide it, with the reason below")),
+        ("redact", _("Take personal data out of the text")),
+    ]
+
+    action = forms.ChoiceField(label=_("Decision"), choices=ACTIONS, widget=forms.RadioSelect)
+    reason = forms.CharField(
+        label=_("Reason the public reads"),
+        max_length=500,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+    text = forms.CharField(
+        label=_("Text as the public should read it"),
+        max_length=TEXT_MAX,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 6}),
+    )
 
 
 # ------------------------------------------------------------------------ the organiser's

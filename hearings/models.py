@@ -154,6 +154,11 @@ class HearingDocument(models.Model):
 class Comment(models.Model):
     """A resident's proposal on the draft, numbered per hearing for its pseudonym."""
 
+    class Moderation(models.TextChoices):
+        VISIBLE = "visible", _("shown")
+        PENDING = "pending", _("hidden pending review")
+        HIDDEN = "hidden", _("hidden by the moderator")
+
     class Channel(models.TextChoices):
         WEB = "web", _("the portal")
         MEETING = "meeting", _("said aloud at the meeting")
@@ -192,6 +197,17 @@ class Comment(models.Model):
         verbose_name=_("entered by"),
     )
     created_at = models.DateTimeField(_("received"), auto_now_add=True)
+    # Moderation (hearings.services.moderation): readers' reports hide a comment pending
+    # review; a moderator restores it or hides it with a reason the public reads.
+    moderation = models.CharField(
+        _("moderation"), max_length=10, choices=Moderation.choices, default=Moderation.VISIBLE
+    )
+    moderation_reason = models.CharField(_("public reason"), max_length=500, blank=True)
+    moderated_at = models.DateTimeField(_("moderated"), null=True, blank=True)
+    # What the commenter wrote, kept for staff when a moderator took personal data out of
+    # `text`; blank while the text is as written.
+    text_original = models.TextField(_("text as written (staff only)"), blank=True)
+    redacted_at = models.DateTimeField(_("edited by the moderator"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("hearing comment")
@@ -214,11 +230,31 @@ class Comment(models.Model):
                 | Q(idempotency_key__regex=r"^(web|staff):."),
                 name="comment_idempotency_key_scoped",
             ),
+            models.CheckConstraint(
+                condition=Q(moderation__in=["visible", "pending", "hidden"]),
+                name="comment_moderation_known",
+            ),
+            # The public reads why a moderator hid a comment: there is always a reason.
+            models.CheckConstraint(
+                condition=~Q(moderation="hidden") | ~Q(moderation_reason=""),
+                name="comment_hidden_with_reason",
+            ),
+            # An edited text keeps the original, and only an edited one has one.
+            models.CheckConstraint(
+                condition=Q(redacted_at__isnull=True, text_original="")
+                | (Q(redacted_at__isnull=False) & ~Q(text_original="")),
+                name="comment_redaction_keeps_original",
+            ),
         ]
         indexes = [models.Index(fields=["hearing", "topic"], name="comment_hearing_topic_idx")]
 
     def __str__(self) -> str:
         return f"{self.hearing_id} #{self.number}"
+
+    @property
+    def is_shown(self) -> bool:
+        """Whether the public reads the text, photos and place (not hidden in any way)."""
+        return self.moderation == self.Moderation.VISIBLE
 
     def pseudonym(self, territory_name: str) -> str:
         """What the public reads instead of the name: "Resident of Сәулет #14"."""
@@ -226,6 +262,44 @@ class Comment(models.Model):
             "territory": territory_name,
             "number": self.number,
         }
+
+
+class CommentReport(models.Model):
+    """A reader's report of a comment: one per browser and one per connection (hashed)."""
+
+    class Reason(models.TextChoices):
+        OFFENSIVE = "offensive", _("offensive or abusive")
+        PERSONAL_DATA = "personal_data", _("shows someone's personal data")
+        SPAM = "spam", _("spam or advertising")
+        OFF_TOPIC = "off_topic", _("not about the draft")
+
+    comment = models.ForeignKey(Comment, on_delete=models.CASCADE, related_name="reports")
+    reason = models.CharField(_("reason"), max_length=20, choices=Reason.choices)
+    detail = models.CharField(_("details"), max_length=500, blank=True)
+    # SHA-256 of the browser's signed reader cookie, and the rate limiter's client id.
+    browser_digest = models.CharField(max_length=64)
+    client_digest = models.CharField(max_length=64)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("report of a comment")
+        verbose_name_plural = _("reports of comments")
+        ordering = ["comment", "created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["comment", "browser_digest"], name="comment_report_once_per_browser"
+            ),
+            models.UniqueConstraint(
+                fields=["comment", "client_digest"], name="comment_report_once_per_client"
+            ),
+            models.CheckConstraint(
+                condition=Q(reason__in=["offensive", "personal_data", "spam", "off_topic"]),
+                name="comment_report_reason_known",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.comment} {self.reason}"
 
 
 class CommentPhoto(models.Model):

@@ -10,11 +10,29 @@ from django.utils import timezone
 from django.utils.translation import get_language
 
 from geodata.models import LayerVersion
-from hearings.models import Answer, Comment, Hearing, HearingDocument, Meeting, Topic
+from hearings.models import (
+    Answer,
+    Comment,
+    CommentPhoto,
+    CommentReport,
+    Hearing,
+    HearingDocument,
+    Meeting,
+    Topic,
+)
 from parcels.cadastre import cadastral_number_normalise
 from parcels.models import Parcel
 from rgis.personal import personal_decrypt
 
+# Who wrote a comment, and what a moderator took out of it: never read for a public page.
+AUTHOR_FIELDS = (
+    "author_name_encrypted",
+    "author_email_encrypted",
+    "author_phone_encrypted",
+    "author_iin_encrypted",
+    "author_iin_digest",
+    "text_original",
+)
 PUBLIC_STATUSES = [status for status in Hearing.Status.values if status != Hearing.Status.DRAFT]
 
 
@@ -77,13 +95,7 @@ def hearing_comments(hearing: Hearing, filters: CommentFilters) -> QuerySet[Comm
         Comment.objects.filter(hearing=hearing)
         .select_related("topic", "answer")
         .prefetch_related("photos")
-        .defer(
-            "author_name_encrypted",
-            "author_email_encrypted",
-            "author_phone_encrypted",
-            "author_iin_encrypted",
-            "author_iin_digest",
-        )
+        .defer(*AUTHOR_FIELDS)
         .annotate(place_wgs84=Transform("place", 4326))
         .order_by("number")
     )
@@ -102,7 +114,9 @@ def hearing_comments_geojson(hearing: Hearing) -> dict:
     Only what the public list shows: the pseudonym's number, topic, text, answer.
     """
     rows = (
-        Comment.objects.filter(hearing=hearing, place__isnull=False)
+        Comment.objects.filter(
+            hearing=hearing, place__isnull=False, moderation=Comment.Moderation.VISIBLE
+        )
         .annotate(wgs84=AsGeoJSON(Transform("place", 4326), precision=6))
         .order_by("number")
         .values_list(
@@ -155,6 +169,18 @@ def parcel_by_cadastral_number(text: str) -> Parcel | None:
     """The registered parcel with this number, however it was typed; None if none."""
     number = cadastral_number_normalise(text)
     return Parcel.objects.filter(cadastral_number=number).only("pk", "geometry").first()
+
+
+def comment_public_get(hearing: Hearing, number: int) -> Comment | None:
+    """A comment of a public hearing by its number, without its author's fields."""
+    return Comment.objects.filter(hearing=hearing, number=number).defer(*AUTHOR_FIELDS).first()
+
+
+def comment_photo_public_get(hearing: Hearing, pk: int) -> CommentPhoto | None:
+    """A photo the public may see: of a comment of this hearing that is not hidden."""
+    return CommentPhoto.objects.filter(
+        pk=pk, comment__hearing=hearing, comment__moderation=Comment.Moderation.VISIBLE
+    ).first()
 
 
 def comment_by_key(key: str) -> Comment | None:
@@ -240,3 +266,58 @@ def hearing_with_deadline(hearings: Iterable[Hearing]) -> list[tuple[Hearing, in
     """Each hearing with the whole days left in its window (0 when closed or past)."""
     now = timezone.now()
     return [(hearing, max(0, (hearing.closes_at - now).days)) for hearing in hearings]
+
+
+# ------------------------------------------------------------------ the moderator's side
+
+
+@dataclass(frozen=True)
+class ModerationRow:
+    """A comment as the moderator sees it: its state, reports, and the text as written."""
+
+    comment: Comment
+    pseudonym: str
+    report_count: int
+
+
+def moderation_queue() -> list[ModerationRow]:
+    """Comments needing or having had a moderator: hidden pending review first, then the
+    reported, the hidden and the edited ones, newest first within each."""
+    comments = (
+        Comment.objects.select_related("hearing", "topic")
+        .defer(*AUTHOR_FIELDS[:-1])
+        .annotate(report_count=Count("reports"))
+        .filter(
+            Q(report_count__gt=0)
+            | ~Q(moderation=Comment.Moderation.VISIBLE)
+            | Q(redacted_at__isnull=False)
+        )
+    )
+    order = {str(Comment.Moderation.PENDING): 0, str(Comment.Moderation.VISIBLE): 1}
+    rows = sorted(
+        comments,
+        key=lambda comment: (order.get(comment.moderation, 2), -comment.created_at.timestamp()),
+    )
+    return [
+        ModerationRow(
+            comment=comment,
+            pseudonym=str(comment.pseudonym(comment.hearing.territory_name)),
+            report_count=comment.report_count,
+        )
+        for comment in rows
+    ]
+
+
+def comment_moderation_get(hearing_pk: int, number: int) -> Comment | None:
+    """One comment for the moderator, with its hearing and topic (no author read)."""
+    return (
+        Comment.objects.select_related("hearing", "topic")
+        .defer(*AUTHOR_FIELDS[:-1])
+        .filter(hearing_id=hearing_pk, number=number)
+        .first()
+    )
+
+
+def comment_reports(comment: Comment) -> list[CommentReport]:
+    """The reports of a comment, oldest first (no digest is shown)."""
+    return list(comment.reports.order_by("created_at").only("reason", "detail", "created_at"))

@@ -2,7 +2,8 @@
 
 from django.urls import path
 
-from hearings.views import public, staff
+from hearings.views import public
+from hearings.views.staff import moderation, organising
 
 # /<lang>/hearings/, namespace "hearings"
 public_patterns = [
@@ -12,17 +13,28 @@ public_patterns = [
     path("<slug:key>/comments.geojson", public.hearing_comments_json, name="comments_geojson"),
     path("<slug:key>/documents/<int:pk>/", public.hearing_document, name="document"),
     path("<slug:key>/photos/<int:pk>/", public.comment_photo, name="photo"),
+    path(
+        "<slug:key>/comments/<int:number>/report/",
+        public.comment_report_page,
+        name="report",
+    ),
 ]
 
 # /<lang>/staff/hearings/, namespace "hearings_staff"
 staff_patterns = [
-    path("", staff.hearing_list, name="list"),
-    path("new/", staff.hearing_new, name="new"),
-    path("<int:pk>/", staff.hearing_board, name="board"),
-    path("<int:pk>/edit/", staff.hearing_edit, name="edit"),
-    path("<int:pk>/meetings/", staff.meeting_new, name="meeting_add"),
-    path("<int:pk>/documents/", staff.document_new, name="document_add"),
-    path("<int:pk>/status/", staff.hearing_status, name="status"),
-    path("<int:pk>/comments/new/", staff.comment_enter, name="comment_enter"),
-    path("<int:pk>/comments/<int:number>/answer/", staff.comment_answer_page, name="answer"),
+    path("", organising.hearing_list, name="list"),
+    path("new/", organising.hearing_new, name="new"),
+    path("<int:pk>/", organising.hearing_board, name="board"),
+    path("<int:pk>/edit/", organising.hearing_edit, name="edit"),
+    path("<int:pk>/meetings/", organising.meeting_new, name="meeting_add"),
+    path("<int:pk>/documents/", organising.document_new, name="document_add"),
+    path("<int:pk>/status/", organising.hearing_status, name="status"),
+    path("<int:pk>/comments/new/", organising.comment_enter, name="comment_enter"),
+    path("<int:pk>/comments/<int:number>/answer/", organising.comment_answer_page, name="answer"),
+    path("moderation/", moderation.moderation_list, name="moderation"),
+    path(
+        "<int:pk>/comments/<int:number>/moderate/",
+        moderation.comment_moderate,
+        name="moderate",
+    ),
 ]

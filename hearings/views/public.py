@@ -7,6 +7,7 @@ resident drop a pin. Public pages show pseudonyms, never a name, contact or IIN.
 
 import datetime
 import hashlib
+import secrets
 import time
 
 from django.conf import settings
@@ -31,11 +32,19 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from appeals.photos import MAX_PHOTOS
 from geodata.selectors import MAP_FEATURE_LIMIT, version_features_geojson
-from hearings.forms import CommentFilterForm, CommentForm, comment_key_new, comment_key_open
-from hearings.models import Comment, CommentPhoto, Hearing
+from hearings.forms import (
+    CommentFilterForm,
+    CommentForm,
+    ReportForm,
+    comment_key_new,
+    comment_key_open,
+)
+from hearings.models import Comment, Hearing
 from hearings.rules import time_left_words
 from hearings.selectors import (
     comment_by_key,
+    comment_photo_public_get,
+    comment_public_get,
     hearing_comments,
     hearing_comments_geojson,
     hearing_document_get,
@@ -47,6 +56,7 @@ from hearings.selectors import (
     topics_active,
 )
 from hearings.services.comments import comment_submit, key_scoped
+from hearings.services.moderation import comment_report
 from rgis.errors import Refusal
 from rgis.mapshell import RenderedMap, features_map_render
 from rgis.ratelimit import client_id, rate_parse, rate_spend
@@ -155,7 +165,7 @@ def hearing_document(request: HttpRequest, key: str, pk: int) -> FileResponse:
 @require_GET
 def comment_photo(request: HttpRequest, key: str, pk: int) -> FileResponse:
     hearing = _hearing_or_404(key)
-    photo = CommentPhoto.objects.filter(pk=pk, comment__hearing=hearing).first()
+    photo = comment_photo_public_get(hearing, pk)  # a hidden comment's photos are not served
     if photo is None:
         raise Http404("No such photo")
     return FileResponse(photo.image.open("rb"), content_type="image/jpeg")
@@ -260,3 +270,71 @@ def comment_new(request: HttpRequest, key: str) -> HttpResponse:
             request, hearing, form, message=text, photos_dropped=len(photos), status=400
         )
     return _sent(hearing, comment)
+
+
+# ------------------------------------------------------------------------------- report
+
+# One report per browser: a random token in a signed cookie (no account needed), hashed in
+# the report. One per connection as well (the rate limiter's client id), so clearing the
+# cookie does not count again.
+READER_COOKIE = "rgis_hearings_reader"
+READER_COOKIE_SALT = "hearings.reader"
+READER_COOKIE_MAX_AGE = 365 * 24 * 3600
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def comment_report_page(request: HttpRequest, key: str, number: int) -> HttpResponse:
+    """Report a comment to the moderator (GET: the form; POST: the report)."""
+    hearing = _hearing_or_404(key)
+    comment = comment_public_get(hearing, number)
+    if comment is None:
+        raise Http404("No such comment")
+    token = request.get_signed_cookie(READER_COOKIE, default="", salt=READER_COOKIE_SALT)
+    form = ReportForm(request.POST or None)
+    message, status, done = "", 200, False
+    if request.method == "POST" and form.is_valid():
+        retry_at = rate_spend(
+            f"hearings:report:{client_id(request)}", str(settings.RGIS_HEARINGS_REPORT_RATE)
+        )
+        token = token or secrets.token_hex(16)
+        if retry_at is not None:
+            message, status = _("Too many reports from your connection just now."), 429
+        else:
+            try:
+                comment_report(
+                    comment=comment,
+                    reason=form.cleaned_data["reason"],
+                    detail=form.cleaned_data["detail"],
+                    browser_token=token,
+                    client=client_id(request),
+                )
+                done = True
+            except Refusal as refusal:
+                message, status = str(refusal), refusal.status
+    elif request.method == "POST":
+        status = 400
+    response = render(
+        request,
+        "hearings/public/report.html",
+        {
+            "hearing": hearing,
+            "comment": comment,
+            "pseudonym": comment.pseudonym(hearing.territory_name),
+            "form": form,
+            "message": message,
+            "done": done,
+        },
+        status=status,
+    )
+    if token:
+        response.set_signed_cookie(
+            READER_COOKIE,
+            token,
+            salt=READER_COOKIE_SALT,
+            max_age=READER_COOKIE_MAX_AGE,
+            secure=settings.SESSION_COOKIE_SECURE,
+            httponly=True,
+            samesite="Lax",
+        )
+    return response

@@ -392,3 +392,8 @@ RGIS_DOWNLOAD_CACHE_DIR = Path(os.environ.get("RGIS_DOWNLOAD_CACHE_DIR", VAR_DIR
 RGIS_HEARINGS_RATE = os.environ.get("RGIS_HEARINGS_RATE", "5/10m")
 # The largest document (a PDF of the explanatory note, a drawing) an organiser may attach.
 RGIS_HEARINGS_DOCUMENT_MAX_MB = env_int("RGIS_HEARINGS_DOCUMENT_MAX_MB", 30)
+# Readers' reports (each from another browser and connection) that hide a comment until a
+# moderator reviews it (Decidim hides after 3 as well).
+RGIS_HEARINGS_REPORTS_TO_HIDE = env_int("RGIS_HEARINGS_REPORTS_TO_HIDE", 3)
+# Reports one client may send per window, whatever the comments ("<count>/<window>").
+RGIS_HEARINGS_REPORT_RATE = os.environ.get("RGIS_HEARINGS_REPORT_RATE", "10/h")
