@@ -1,5 +1,6 @@
 """Every non-trivial read of the hearings: public pages, the map data, the staff board."""
 
+import datetime
 import json
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -321,3 +322,84 @@ def comment_moderation_get(hearing_pk: int, number: int) -> Comment | None:
 def comment_reports(comment: Comment) -> list[CommentReport]:
     """The reports of a comment, oldest first (no digest is shown)."""
     return list(comment.reports.order_by("created_at").only("reason", "detail", "created_at"))
+
+
+# ------------------------------------------------------------------------- open data
+
+
+@dataclass(frozen=True)
+class OpenDataComment:
+    """One comment as the open data gives it: the pseudonym, never who wrote it; a hidden
+    comment keeps its number, dates and answer but loses its text and place."""
+
+    number: int
+    pseudonym: str
+    received_at: datetime.datetime
+    channel: str
+    topic: str
+    topic_name_kk: str
+    topic_name_ru: str
+    lives_inside: bool
+    moderation: str
+    moderation_reason: str
+    edited_by_moderator: bool
+    text: str
+    place_text: str
+    geometry: dict | None
+    answer: str
+    answer_reason_kk: str
+    answer_reason_ru: str
+    answered_at: datetime.datetime | None
+
+
+def hearing_comments_open_data(hearing: Hearing) -> list[OpenDataComment]:
+    """Every comment of the hearing in order, with its answer, for the GeoJSON and CSV."""
+    rows = (
+        Comment.objects.filter(hearing=hearing)
+        .annotate(wgs84=AsGeoJSON(Transform("place", 4326), precision=6))
+        .order_by("number")
+        .values(
+            "number",
+            "created_at",
+            "channel",
+            "topic__slug",
+            "topic__name_kk",
+            "topic__name_ru",
+            "lives_inside",
+            "moderation",
+            "moderation_reason",
+            "redacted_at",
+            "text",
+            "place_text",
+            "wgs84",
+            "answer__verdict",
+            "answer__reason_kk",
+            "answer__reason_ru",
+            "answer__answered_at",
+        )
+    )
+    return [_open_data_comment(hearing, row) for row in rows]
+
+
+def _open_data_comment(hearing: Hearing, row: dict) -> OpenDataComment:
+    shown = row["moderation"] == Comment.Moderation.VISIBLE
+    return OpenDataComment(
+        number=row["number"],
+        pseudonym=str(Comment(number=row["number"]).pseudonym(hearing.territory_name)),
+        received_at=row["created_at"],
+        channel=row["channel"],
+        topic=row["topic__slug"],
+        topic_name_kk=row["topic__name_kk"],
+        topic_name_ru=row["topic__name_ru"],
+        lives_inside=row["lives_inside"],
+        moderation=row["moderation"],
+        moderation_reason=row["moderation_reason"],
+        edited_by_moderator=row["redacted_at"] is not None,
+        text=row["text"] if shown else "",
+        place_text=row["place_text"] if shown else "",
+        geometry=json.loads(row["wgs84"]) if shown and row["wgs84"] else None,
+        answer=row["answer__verdict"] or "",
+        answer_reason_kk=row["answer__reason_kk"] or "",
+        answer_reason_ru=row["answer__reason_ru"] or "",
+        answered_at=row["answer__answered_at"],
+    )

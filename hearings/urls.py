@@ -2,22 +2,29 @@
 
 from django.urls import path
 
-from hearings.views import public
+from hearings.views.public import open_data, pages
 from hearings.views.staff import moderation, organising
 
 # /<lang>/hearings/, namespace "hearings"
 public_patterns = [
-    path("", public.hearing_list, name="list"),
-    path("<slug:key>/", public.hearing_detail, name="detail"),
-    path("<slug:key>/comment/", public.comment_new, name="comment"),
-    path("<slug:key>/comments.geojson", public.hearing_comments_json, name="comments_geojson"),
-    path("<slug:key>/documents/<int:pk>/", public.hearing_document, name="document"),
-    path("<slug:key>/photos/<int:pk>/", public.comment_photo, name="photo"),
+    path("", pages.hearing_list, name="list"),
+    path("<slug:key>/", pages.hearing_detail, name="detail"),
+    path("<slug:key>/comment/", pages.comment_new, name="comment"),
+    path("<slug:key>/comments.geojson", pages.hearing_comments_json, name="comments_geojson"),
+    path("<slug:key>/documents/<int:pk>/", pages.hearing_document, name="document"),
+    path("<slug:key>/photos/<int:pk>/", pages.comment_photo, name="photo"),
     path(
         "<slug:key>/comments/<int:number>/report/",
-        public.comment_report_page,
+        pages.comment_report_page,
         name="report",
     ),
+    # Open data: every comment with its answer (issue 14, item 7).
+    path(
+        "<slug:key>/open-data/comments.geojson",
+        open_data.comments_geojson_export,
+        name="export_geojson",
+    ),
+    path("<slug:key>/open-data/comments.csv", open_data.comments_csv_export, name="export_csv"),
 ]
 
 # /<lang>/staff/hearings/, namespace "hearings_staff"

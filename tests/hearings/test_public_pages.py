@@ -1,5 +1,6 @@
 """The residents' pages: read the hearing, comment without JavaScript, refusals, privacy."""
 
+import json
 import re
 
 import pytest
@@ -130,10 +131,14 @@ def test_no_public_response_shows_the_name_contact_or_iin(client, open_hearing, 
         page = f"{base}{open_hearing.slug}/"
         for url in (base, page, f"{base}{open_hearing.pk}/", f"{page}?answered=yes",
                     f"{page}comment/", f"{page}comments.geojson",
+                    f"{page}open-data/comments.geojson", f"{page}open-data/comments.csv",
                     f"/{language}/plans/{open_hearing.plan.slug}/"):  # fmt: skip
             response = client.get(url)
             assert response.status_code == 200, url
             pages.append(response.content.decode())
+            if "json" in response["Content-Type"]:
+                # JSON may escape Cyrillic (\u0416...): scan the decoded text as well.
+                pages.append(json.dumps(response.json(), ensure_ascii=False))
     text = "\n".join(pages)
     for secret in (*NAME.split(), EMAIL, "555 8801", "5558801", IIN):
         assert secret not in text, secret
