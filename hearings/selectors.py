@@ -56,6 +56,20 @@ def hearings_public_list() -> QuerySet[Hearing]:
     )
 
 
+HOME_NOTICE_LIMIT = 5
+
+
+def hearings_open_now() -> list[Hearing]:
+    """The hearings taking comments at this moment, closing soonest first (a few at most:
+    the home page lists them)."""
+    now = timezone.now()
+    return list(
+        Hearing.objects.filter(status=Hearing.Status.OPEN, opens_at__lte=now, closes_at__gt=now)
+        .only("slug", "title_kk", "title_ru", "title_en", "closes_at")
+        .order_by("closes_at")[:HOME_NOTICE_LIMIT]
+    )
+
+
 def hearing_open_for_plan(plan_id: int) -> Hearing | None:
     """The plan's latest public hearing (the plan's page links to it); None if none."""
     return (

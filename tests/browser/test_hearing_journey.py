@@ -1,4 +1,4 @@
-"""A resident opens the hearing on a draft, drops a pin on the draft's map, files a comment
+"""A resident finds the open hearing from the home page, drops a pin on the draft's map, files a comment
 with a photo and sees it in the list and on the map; the same without JavaScript by the
 parcel's cadastral number; a comment sent after the window closed is refused, with the
 reason."""
@@ -85,7 +85,9 @@ def test_a_resident_pins_a_comment_with_a_photo_and_sees_it(offline, portal_url,
     errors: list[str] = []
     page.on("pageerror", lambda error: errors.append(str(error)))
 
-    page.goto(f"{portal_url}/en/hearings/{open_hearing.slug}/")
+    # The home page says which hearings are open now.
+    page.goto(f"{portal_url}/en/")
+    page.locator(f'[data-open-hearing="{open_hearing.slug}"]').click()
     expect(page.locator("h1")).to_have_text("Discussion of the Test draft")
     expect(page.locator("[data-time-left]")).to_contain_text("12 days left")
     page.get_by_role("link", name="Comment on the draft").click()
