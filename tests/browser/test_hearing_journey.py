@@ -1,7 +1,7 @@
-"""A resident finds the open hearing from the home page, drops a pin on the draft's map, files a comment
-with a photo and sees it in the list and on the map; the same without JavaScript by the
-parcel's cadastral number; a comment sent after the window closed is refused, with the
-reason."""
+"""A resident finds the open hearing from the home page, drops a pin on the draft's map,
+files a comment with a photo and sees it in the list and on the map; the same without
+JavaScript by the parcel's cadastral number; a comment sent after the window closed is
+refused, with the reason."""
 
 import datetime
 import importlib
