@@ -7,7 +7,7 @@ class HearingsConfig(AppConfig):
     verbose_name = _("Public hearings")
 
     def ready(self) -> None:
-        from hearings.selectors import hearings_open_now
+        from hearings.selectors.discussion import hearings_open_now
         from rgis.demo import demo_loader_register
         from rgis.notices import notice_provider_register
         from rgis.personal import personal_field_register

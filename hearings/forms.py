@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from geodata.models import LayerVersion
 from hearings.models import Answer, Comment, CommentReport, Topic
-from hearings.selectors import CommentFilters, versions_for_hearing
+from hearings.selectors.discussion import CommentFilters, versions_for_hearing
 from hearings.services.comments import TEXT_MAX, Author, Place
 from hearings.services.schedule import Particulars
 from rgis.personal import InvalidIIN, iin_validate

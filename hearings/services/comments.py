@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from appeals.photos import MAX_PHOTOS, photo_clean
 from hearings.errors import CommentRefusal
 from hearings.models import Comment, CommentPhoto, Hearing, Topic
-from hearings.selectors import comment_by_key, parcel_by_cadastral_number
+from hearings.selectors.discussion import comment_by_key, parcel_by_cadastral_number
 from rgis.actors import Actor
 from rgis.personal import iin_digest, iin_validate, personal_encrypt
 from staff.services import REDACTED, audit_record, audit_snapshot

@@ -4,7 +4,7 @@
 from django import template
 
 from hearings.models import Hearing
-from hearings.selectors import hearing_open_for_plan
+from hearings.selectors.discussion import hearing_open_for_plan
 
 register = template.Library()
 

@@ -12,7 +12,11 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from hearings.models import Hearing
-from hearings.selectors import OpenDataComment, hearing_comments_open_data, hearing_public_get
+from hearings.selectors.discussion import (
+    OpenDataComment,
+    hearing_comments_open_data,
+    hearing_public_get,
+)
 
 PROPERTIES = [
     field.name for field in dataclasses.fields(OpenDataComment) if field.name != "geometry"

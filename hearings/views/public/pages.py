@@ -41,7 +41,7 @@ from hearings.forms import (
 )
 from hearings.models import Comment, Hearing
 from hearings.rules import time_left_words
-from hearings.selectors import (
+from hearings.selectors.discussion import (
     comment_by_key,
     comment_photo_public_get,
     comment_public_get,

@@ -10,7 +10,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from hearings.forms import ModerationForm
 from hearings.models import Comment
-from hearings.selectors import comment_moderation_get, comment_reports, moderation_queue
+from hearings.selectors.discussion import comment_moderation_get, comment_reports, moderation_queue
 from hearings.services.moderation import comment_hide, comment_redact, comment_restore
 from rgis.staff_actions import capability_required, staff_action_run
 from staff.roles import capability

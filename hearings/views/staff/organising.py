@@ -22,14 +22,14 @@ from hearings.forms import (
 )
 from hearings.models import Hearing
 from hearings.rules import days_left
-from hearings.selectors import (
+from hearings.selectors.discussion import (
     comment_staff_get,
     hearing_documents,
     hearing_meetings,
     hearing_staff_get,
     hearings_staff_list,
 )
-from hearings.selectors import (
+from hearings.selectors.discussion import (
     hearing_board as board_rows,
 )
 from hearings.services.answers import comment_answer

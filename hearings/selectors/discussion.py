@@ -1,4 +1,5 @@
-"""Every non-trivial read of the hearings: public pages, the map data, the staff board."""
+"""Every non-trivial read of the discussion: public pages, the map data, the staff board,
+moderation and open data (the protocol's reads are in hearings.selectors.protocols)."""
 
 import datetime
 import json
