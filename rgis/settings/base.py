@@ -397,3 +397,9 @@ RGIS_HEARINGS_DOCUMENT_MAX_MB = env_int("RGIS_HEARINGS_DOCUMENT_MAX_MB", 30)
 RGIS_HEARINGS_REPORTS_TO_HIDE = env_int("RGIS_HEARINGS_REPORTS_TO_HIDE", 3)
 # Reports one client may send per window, whatever the comments ("<count>/<window>").
 RGIS_HEARINGS_REPORT_RATE = os.environ.get("RGIS_HEARINGS_REPORT_RATE", "10/h")
+# The TrueType font of the hearings' PDF protocol: it must have the Kazakh letters (ә ғ қ ң ө
+# ұ ү һ і). Debian's fonts-dejavu-core puts DejaVu Sans here (scripts/system-deps.sh); a
+# "<name>-Bold.ttf" beside it is used for headings.
+RGIS_HEARINGS_PROTOCOL_FONT = Path(
+    os.environ.get("RGIS_HEARINGS_PROTOCOL_FONT", "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf")
+)
