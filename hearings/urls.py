@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from hearings.views.public import open_data, pages
+from hearings.views.public import open_data, pages, protocol
 from hearings.views.staff import moderation, organising
 
 # /<lang>/hearings/, namespace "hearings"
@@ -25,6 +25,20 @@ public_patterns = [
         name="export_geojson",
     ),
     path("<slug:key>/open-data/comments.csv", open_data.comments_csv_export, name="export_csv"),
+    # The protocol's revisions, frozen (issue 14, item 6).
+    path("<slug:key>/protocol/<int:number>/", protocol.protocol_page, name="protocol"),
+    path(
+        "<slug:key>/protocol/<int:number>.docx",
+        protocol.protocol_file,
+        {"kind": "docx"},
+        name="protocol_docx",
+    ),
+    path(
+        "<slug:key>/protocol/<int:number>.pdf",
+        protocol.protocol_file,
+        {"kind": "pdf"},
+        name="protocol_pdf",
+    ),
 ]
 
 # /<lang>/staff/hearings/, namespace "hearings_staff"
@@ -36,6 +50,7 @@ staff_patterns = [
     path("<int:pk>/meetings/", organising.meeting_new, name="meeting_add"),
     path("<int:pk>/documents/", organising.document_new, name="document_add"),
     path("<int:pk>/status/", organising.hearing_status, name="status"),
+    path("<int:pk>/protocol/", organising.protocol_new, name="protocol_generate"),
     path("<int:pk>/comments/new/", organising.comment_enter, name="comment_enter"),
     path("<int:pk>/comments/<int:number>/answer/", organising.comment_answer_page, name="answer"),
     path("moderation/", moderation.moderation_list, name="moderation"),

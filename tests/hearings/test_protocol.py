@@ -163,3 +163,50 @@ def test_a_failure_leaves_no_half_revision(discussed, organiser, monkeypatch, se
     assert Hearing.objects.get(pk=discussed.pk).status == Hearing.Status.CLOSED
     folder = settings.MEDIA_ROOT / "hearings" / "protocols"
     assert not folder.exists() or not any(folder.rglob("*.*"))
+
+
+# ----------------------------------------------------------------------------- the pages
+
+
+def test_the_organiser_generates_from_the_board_and_the_public_reads_it(
+    client, discussed, organiser
+):
+    client.force_login(organiser)
+    board = client.get(f"/en/staff/hearings/{discussed.pk}/").content.decode()
+    assert "data-generate-protocol" in board
+    response = client.post(f"/en/staff/hearings/{discussed.pk}/protocol/", follow=True)
+    assert "The protocol is generated" in response.content.decode()
+    first = Protocol.objects.get()
+    client.post(f"/en/staff/hearings/{discussed.pk}/protocol/")
+    second = Protocol.objects.get(number=2)
+    assert second.generated_by == organiser
+
+    client.logout()
+    page = client.get(f"/ru/hearings/{discussed.slug}/").content.decode()
+    assert 'data-protocol="2"' in page and second.pdf_sha256 in page
+    assert 'data-protocol-revision="1"' in page and first.pdf_sha256 in page
+    printable = client.get(f"/ru/hearings/{discussed.slug}/protocol/1/")
+    assert printable.status_code == 200
+    assert hashlib.sha256(printable.content).hexdigest() == first.html_sha256
+    assert "script-src" not in printable["Content-Security-Policy"]
+    assert "default-src 'none'" in printable["Content-Security-Policy"]
+    for kind in ("pdf", "docx"):
+        download = client.get(f"/ru/hearings/{discussed.slug}/protocol/1.{kind}")
+        assert download.status_code == 200
+        data = b"".join(download.streaming_content)
+        assert hashlib.sha256(data).hexdigest() == getattr(first, f"{kind}_sha256")
+    assert client.get(f"/ru/hearings/{discussed.slug}/protocol/3/").status_code == 404
+
+
+def test_the_board_refuses_before_the_window_closes(client, open_hearing, organiser):
+    client.force_login(organiser)
+    response = client.post(f"/en/staff/hearings/{open_hearing.pk}/protocol/", follow=True)
+    assert "once the comment window has closed" in response.content.decode()
+    assert not Protocol.objects.exists()
+
+
+@pytest.mark.parametrize("role", ["planner", "moderator", None])
+def test_only_an_organiser_generates(staff_client, discussed, role):
+    client, _user = staff_client(role)
+    assert client.post(f"/en/staff/hearings/{discussed.pk}/protocol/").status_code == 403
+    assert not Protocol.objects.exists()

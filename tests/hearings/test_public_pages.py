@@ -9,7 +9,9 @@ from django.utils import timezone
 from hearings.forms import comment_key_new
 from hearings.models import Comment, Hearing
 from hearings.services.answers import comment_answer
+from hearings.services.protocols import protocol_generate
 from tests.hearings.conftest import PARCEL, comment_make
+from tests.hearings.test_protocol import close, docx_text, pdf_text
 
 pytestmark = pytest.mark.django_db
 
@@ -125,6 +127,8 @@ def test_no_public_response_shows_the_name_contact_or_iin(client, open_hearing, 
     comment = Comment.objects.get()
     comment_answer(comment=comment, verdict="partly", reason_kk="Иә.", reason_ru="Да.",
                    actor=organiser)  # fmt: skip
+    # The window closes and the organiser publishes the protocol: its page and files too.
+    protocol_generate(hearing=close(open_hearing), actor=organiser)
     pages = []
     for language in ("kk", "ru", "en"):
         base = f"/{language}/hearings/"
@@ -132,13 +136,21 @@ def test_no_public_response_shows_the_name_contact_or_iin(client, open_hearing, 
         for url in (base, page, f"{base}{open_hearing.pk}/", f"{page}?answered=yes",
                     f"{page}comment/", f"{page}comments.geojson",
                     f"{page}open-data/comments.geojson", f"{page}open-data/comments.csv",
-                    f"/{language}/plans/{open_hearing.plan.slug}/"):  # fmt: skip
+                    f"/{language}/plans/{open_hearing.plan.slug}/", f"{page}protocol/1/",
+                    f"{page}protocol/1.docx", f"{page}protocol/1.pdf"):  # fmt: skip
             response = client.get(url)
             assert response.status_code == 200, url
+            if url.endswith(".docx"):
+                pages.append(docx_text(b"".join(response.streaming_content)))
+                continue
+            if url.endswith(".pdf"):
+                pages.append(pdf_text(b"".join(response.streaming_content)))
+                continue
             pages.append(response.content.decode())
             if "json" in response["Content-Type"]:
                 # JSON may escape Cyrillic (\u0416...): scan the decoded text as well.
                 pages.append(json.dumps(response.json(), ensure_ascii=False))
     text = "\n".join(pages)
+    assert "Житель Сынақ #1" in text and "Да." in text  # the protocol was read
     for secret in (*NAME.split(), EMAIL, "555 8801", "5558801", IIN):
         assert secret not in text, secret

@@ -55,6 +55,7 @@ from hearings.selectors.discussion import (
     hearings_public_list,
     topics_active,
 )
+from hearings.selectors.protocols import hearing_protocols
 from hearings.services.comments import comment_submit, key_scoped
 from hearings.services.moderation import comment_report
 from rgis.errors import Refusal
@@ -141,6 +142,7 @@ def hearing_detail(request: HttpRequest, key: str) -> HttpResponse:
             "map_bounds": _bounds_attribute(hearing),
             "comments_geojson": hearing_comments_geojson(hearing),
             "sent": request.GET.get("sent", "")[:10],
+            "protocols": hearing_protocols(hearing),
         },
     )
 

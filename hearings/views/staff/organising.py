@@ -32,8 +32,10 @@ from hearings.selectors.discussion import (
 from hearings.selectors.discussion import (
     hearing_board as board_rows,
 )
+from hearings.selectors.protocols import hearing_protocols
 from hearings.services.answers import comment_answer
 from hearings.services.comments import comment_submit
+from hearings.services.protocols import protocol_generate
 from hearings.services.schedule import (
     document_add,
     hearing_announce,
@@ -145,6 +147,7 @@ def hearing_board(request: HttpRequest, pk: int) -> HttpResponse:
             "meetings": hearing_meetings(hearing),
             "documents": hearing_documents(hearing),
             "rows": board_rows(hearing),
+            "protocols": hearing_protocols(hearing),
             "meeting_form": MeetingForm(),
             "document_form": DocumentForm(),
         },
@@ -211,6 +214,19 @@ def hearing_status(request: HttpRequest, pk: int) -> HttpResponse:
         return _to_board(hearing)
     service, done = chosen
     staff_action_run(request, lambda: service(hearing=hearing, actor=request.user), done)
+    return _to_board(hearing)
+
+
+@require_POST
+@capability_required(ORGANISE)
+def protocol_new(request: HttpRequest, pk: int) -> HttpResponse:
+    """Generate the next revision of the protocol (refused until the window has closed)."""
+    hearing = _hearing_or_404(pk)
+    staff_action_run(
+        request,
+        lambda: protocol_generate(hearing=hearing, actor=request.user),
+        _("The protocol is generated and published on the hearing page."),
+    )
     return _to_board(hearing)
 
 
