@@ -4,6 +4,7 @@ from django.urls import include, path
 
 import appeals.urls
 import geodata.urls
+import hearings.urls
 import queues.urls
 import staff.urls
 from rgis import views
@@ -30,10 +31,12 @@ urlpatterns += i18n_patterns(
     path("parcels/", include("parcels.urls")),
     path("queues/", include((queues.urls.public_patterns, "queues"))),
     path("appeals/", include((appeals.urls.public_patterns, "appeals"))),
+    path("hearings/", include((hearings.urls.public_patterns, "hearings"))),
     path("staff/imports/", include((geodata.urls.staff_patterns, "imports"))),
     path("staff/parcels/", include("parcels.staff_urls")),
     path("staff/queues/", include((queues.urls.staff_patterns, "queue_staff"))),
     path("staff/appeals/", include((appeals.urls.staff_patterns, "appeals_staff"))),
+    path("staff/hearings/", include((hearings.urls.staff_patterns, "hearings_staff"))),
     path("staff/", include((staff.urls.staff_patterns, "staff"))),
     path("admin/", admin.site.urls),
     prefix_default_language=True,

@@ -7,9 +7,11 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 . scripts/lib.sh
 
-want=(python3 python3-venv gdal-bin gettext postgresql postgresql-contrib)
+# fonts-dejavu-core: DejaVu Sans, the hearings' PDF protocol font (Kazakh letters; the
+# setting RGIS_HEARINGS_PROTOCOL_FONT), and the browser tests' font.
+want=(python3 python3-venv gdal-bin gettext postgresql postgresql-contrib fonts-dejavu-core)
 case "${1:-}" in
-  --browser) want+=(chromium fonts-dejavu-core) ;;
+  --browser) want+=(chromium) ;;
   --bench) want+=(nginx-light wrk) ;;
   "") ;;
   *) die "unknown option: $1 (expected --browser or --bench)" ;;

@@ -20,6 +20,7 @@ class Capability(models.Model):
             ("moderate_content", _("Moderate what the public sees")),
             ("view_audit_log", _("Read the audit log")),
             ("manage_staff", _("Manage staff accounts and roles")),
+            ("organise_hearings", _("Organise public hearings on plans")),
         ]
 
     def __str__(self) -> str:

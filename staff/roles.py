@@ -15,6 +15,8 @@ ROLE_CAPABILITIES: Final[dict[str, tuple[str, ...]]] = {
     "queue_officer": ("manage_queues", "allocate_plots"),
     "appeals_operator": ("handle_appeals",),
     "moderator": ("moderate_content", "view_audit_log"),
+    # Public hearings on draft plans (issue 14): announce, answer, enter spoken comments.
+    "hearing_organiser": ("organise_hearings",),
     "administrator": (
         "manage_plans",
         "publish_plans",
@@ -25,6 +27,7 @@ ROLE_CAPABILITIES: Final[dict[str, tuple[str, ...]]] = {
         "moderate_content",
         "view_audit_log",
         "manage_staff",
+        "organise_hearings",
     ),
 }
 
@@ -42,6 +45,7 @@ def role_titles() -> dict[str, str]:
         "queue_officer": gettext("Queue officer"),
         "appeals_operator": gettext("Appeals operator"),
         "moderator": gettext("Moderator"),
+        "hearing_organiser": gettext("Hearing organiser"),
         "administrator": gettext("Administrator"),
     }
 

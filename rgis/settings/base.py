@@ -59,6 +59,8 @@ INSTALLED_APPS = [
     "parcels",
     "queues",
     "appeals",
+    # Public hearings on draft plans (issue 14): stands above geodata, parcels and appeals.
+    "hearings",
 ]
 
 MIDDLEWARE = [
@@ -384,3 +386,20 @@ RGIS_JOB_MAX_ATTEMPTS = env_int("RGIS_JOB_MAX_ATTEMPTS", 3)
 # Downloads of published layer versions are built once per version, format and CRS and kept
 # here, so an anonymous visitor's repeated download costs a file read, not a rebuild.
 RGIS_DOWNLOAD_CACHE_DIR = Path(os.environ.get("RGIS_DOWNLOAD_CACHE_DIR", VAR_DIR / "downloads"))
+
+# --- Public hearings on draft plans (issue 14, hearings app) ---
+# Comments one client may send per window ("<count>/<window>", as RGIS_APPEALS_RATE).
+RGIS_HEARINGS_RATE = os.environ.get("RGIS_HEARINGS_RATE", "5/10m")
+# The largest document (a PDF of the explanatory note, a drawing) an organiser may attach.
+RGIS_HEARINGS_DOCUMENT_MAX_MB = env_int("RGIS_HEARINGS_DOCUMENT_MAX_MB", 30)
+# Readers' reports (each from another browser and connection) that hide a comment until a
+# moderator reviews it (Decidim hides after 3 as well).
+RGIS_HEARINGS_REPORTS_TO_HIDE = env_int("RGIS_HEARINGS_REPORTS_TO_HIDE", 3)
+# Reports one client may send per window, whatever the comments ("<count>/<window>").
+RGIS_HEARINGS_REPORT_RATE = os.environ.get("RGIS_HEARINGS_REPORT_RATE", "10/h")
+# The TrueType font of the hearings' PDF protocol: it must have the Kazakh letters (ә ғ қ ң ө
+# ұ ү һ і). Debian's fonts-dejavu-core puts DejaVu Sans here (scripts/system-deps.sh); a
+# "<name>-Bold.ttf" beside it is used for headings.
+RGIS_HEARINGS_PROTOCOL_FONT = Path(
+    os.environ.get("RGIS_HEARINGS_PROTOCOL_FONT", "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf")
+)

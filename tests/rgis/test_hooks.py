@@ -16,6 +16,7 @@ def test_the_apps_register_their_demo_loaders_in_the_order_the_data_needs():
         "plan layer(s)",
         "parcel(s)",
         "queue application(s)",
+        "hearing comment(s)",
     ]
 
 

@@ -12,6 +12,7 @@ ROLES = [
     "queue_officer",
     "appeals_operator",
     "moderator",
+    "hearing_organiser",
     "administrator",
 ]
 
