@@ -2,7 +2,8 @@
 
 from django.urls import path
 
-from geodata import download_views, views
+from geodata import download_views
+from geodata.views import public as views
 
 app_name = "plans"
 urlpatterns = [

@@ -9,12 +9,12 @@ from django.core.cache import cache
 from django.utils import timezone, translation
 from django.utils.formats import date_format
 
-from geodata import views
 from geodata.importing.core import ImportOptions, layer_import
 from geodata.models import Layer, LayerVersion, Plan
 from geodata.samples import parcel_grid, shapefile_zip
 from geodata.selectors import version_attribute_table, version_features_geojson
 from geodata.services import layer_get_or_create, plan_get_or_create
+from geodata.views import public as views
 from tests.factories import StaffUserFactory
 
 pytestmark = pytest.mark.django_db
