@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from parcels.layers import STATUS_COLOURS
 from parcels.models import Parcel, Settlement
 from parcels.selectors import MAP_FEATURE_LIMIT, parcels_being_allocated
+from rgis.geojson import features_bounds
 from rgis.mapshell import RenderedMap, features_map_render
 
 CACHE_SECONDS = 24 * 3600
@@ -33,23 +34,9 @@ def _cache_key(kind: str, parts: list[str]) -> str:
     return f"parcels:{kind}:" + hashlib.sha256("|".join(parts).encode()).hexdigest()
 
 
-def _bounds(features: list[dict]) -> tuple[float, float, float, float] | None:
-    xs: list[float] = []
-    ys: list[float] = []
-
-    def walk(coordinates: list) -> None:
-        if coordinates and isinstance(coordinates[0], (int, float)):
-            xs.append(float(coordinates[0]))
-            ys.append(float(coordinates[1]))
-        else:
-            for item in coordinates:
-                walk(item)
-
-    for feature in features:
-        walk(feature["geometry"]["coordinates"])
-    if not xs:
-        return None
-    return (min(xs), min(ys), max(xs), max(ys))
+# allocation_map_render (the queues engineer's part of this module) calls it by this name
+# until the merge, where it calls rgis.geojson.features_bounds itself.
+_bounds = features_bounds
 
 
 def _popup_feature(parcel: Parcel) -> dict:
@@ -78,7 +65,7 @@ def parcel_map_render(parcel: Parcel) -> RenderedMap:
         rendered = features_map_render(
             {"type": "FeatureCollection", "features": [feature]},
             name=parcel.cadastral_number,
-            bounds=_bounds([feature]),
+            bounds=features_bounds([feature]),
             colour=STATUS_COLOURS.get(parcel.status, "#c2410c"),
         )
         cache.set(key, rendered, CACHE_SECONDS)
