@@ -10,7 +10,8 @@ from django.views.decorators.http import require_http_methods
 
 from geodata.selectors import version_attribute_table
 from parcels.forms import ColumnMappingForm, VersionChoiceForm, column_guesses
-from parcels.importing import ParcelImportReport, parcels_import_from_version
+from parcels.importing.core import parcels_import_from_version
+from parcels.importing.report import ParcelImportReport
 from parcels.selectors import parcel_layer_version_get, parcel_layer_versions, version_fields
 from rgis.errors import Refusal
 from rgis.staff_actions import capability_required, refusal_text
@@ -55,7 +56,7 @@ def parcel_import_page(request: HttpRequest) -> HttpResponse:
                     settlement=form.cleaned_data["settlement"],
                     purpose=form.cleaned_data["purpose_default"],
                     actor=request.user,
-                    dry_run=not commit,
+                    commit=commit,
                 )
             except Refusal as refusal:
                 form.add_error(None, refusal_text(refusal))
