@@ -6,20 +6,15 @@ holds it beside geodata's other doors, rgis/urls.py includes this module by name
 """
 
 from django.urls import path, register_converter
+from django.urls.converters import StringConverter
 
 from geodata.views.api import tiles
 
 
-class PublicIdConverter:
+class PublicIdConverter(StringConverter):
     """ "<plan>.<layer>": two slugs joined by a dot."""
 
     regex = r"[-a-zA-Z0-9_]+\.[-a-zA-Z0-9_]+"
-
-    def to_python(self, value: str) -> str:
-        return value
-
-    def to_url(self, value: str) -> str:
-        return value
 
 
 register_converter(PublicIdConverter, "public_id")

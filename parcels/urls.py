@@ -4,18 +4,16 @@
 and `tile_patterns` at /tiles/parcels/ ("parcel_tiles")."""
 
 from django.urls import path, register_converter
+from django.urls.converters import StringConverter
 
+from parcels.models import CADASTRAL_NUMBER_PATTERN
 from parcels.views import api, public, staff
 
 
-class CadastralNumberConverter:
-    regex = r"[0-9]{2}-[0-9]{3}-[0-9]{3}-[0-9]{3}"
+class CadastralNumberConverter(StringConverter):
+    """NN-NNN-NNN-NNN, as the registry stores it."""
 
-    def to_python(self, value: str) -> str:
-        return value
-
-    def to_url(self, value: str) -> str:
-        return value
+    regex = CADASTRAL_NUMBER_PATTERN.removeprefix("^").removesuffix("$")
 
 
 register_converter(CadastralNumberConverter, "cadastral")
