@@ -5,16 +5,17 @@ work (ST_AsMVT, a few milliseconds). Django's request cycle around it (eleven mi
 URL resolving, language negotiation, sessions and messages set up for nothing) costs
 about half a millisecond more per tile, a fifth of the database's work on a z16 tile.
 This wrapper answers `GET /tiles/<plan>.<layer>/<z>/<x>/<y>.mvt` of a layer its process
-remembers (geodata.selectors.published_layer_memoised) with geodata.tiles.tile_response,
-the same function the Django view uses, and hands every other request, and every tile
-request it would answer with an error page, to Django unchanged.
+remembers (geodata.selectors.published_layer_memoised) with
+geodata.tiles.layer_tile_response, the same function the Django view uses, and hands every
+other request, and every tile request it would answer with an error page, to Django
+unchanged.
 
 What Django's cycle does that still matters here is kept: request_started and
 request_finished are sent (Django closes a database connection that broke or aged out,
 as for every request), the response is Django's (its close() writes the tile cache after
 the last byte is sent, then sends request_finished), and a timeout answers the 503 in
 the language the browser asks for. A tile carries no cookie and no language; its
-security header (nosniff) and its cache headers are set by tile_response.
+security header (nosniff) and its cache headers are set by geodata.tiles.tile_response.
 
 It lives in geodata, the app that owns the tiles; rgis/wsgi.py puts it in front of Django.
 Parcel tiles (/tiles/parcels/<layer>/...) do not match its path and go to Django.
@@ -31,18 +32,18 @@ from django.utils import translation
 
 from geodata.models import Layer
 from geodata.selectors import published_layer_memoised
-from geodata.tile_urls import PublicIdConverter
 from geodata.tiles import (
+    PublicIdConverter,
     TileTooSlow,
+    layer_tile_response,
     tile_exists,
     tile_pinned_version,
-    tile_response,
     tile_too_slow_response,
 )
 
 logger = logging.getLogger(__name__)
 
-# rgis/urls.py mounts geodata.tile_urls at /tiles/; tests check the two agree.
+# rgis/urls.py mounts geodata.urls.tile_patterns at /tiles/; tests check the two agree.
 TILE_PATH = re.compile(
     rf"/tiles/(?P<public_id>{PublicIdConverter.regex})/(?P<z>\d{{1,2}})/(?P<x>\d{{1,8}})/"
     r"(?P<y>\d{1,8})\.mvt"
@@ -75,7 +76,7 @@ class TileServer:
         if not tile_exists(*tile):
             return self.django_app(environ, start_response)
         try:
-            response = tile_response(
+            response = layer_tile_response(
                 layer,
                 version,
                 public_id,

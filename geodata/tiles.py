@@ -1,12 +1,18 @@
-"""Vector tiles (Mapbox Vector Tile) and TileJSON for every published layer.
+"""The vector tile machinery of the portal, and the tiles of every published plan layer.
 
-A tile is cut from the layer's current version by PostGIS (ST_AsMVT). Tiles are cached per
+Every tile (Mapbox Vector Tile) is cut by PostGIS with one statement built by `tile_sql`:
+clip to the tile, simplify to its grid and encode (ST_AsMVT). It runs under
+RGIS_TILE_TIMEOUT_MS (`tile_render`), and `tile_response` answers it: gzip-compressed
+(cheaply: ISA-L's level 1) to clients that accept gzip, which is every browser, and
+decompressed to others; kept in the tile cache under the key the caller gives, written
+after the last byte is sent; 503 when the database was too slow (`tile_too_slow_response`).
+A layer of another app (parcels' map layers) supplies its statement's columns and filter,
+its cache key and its revision; the rest is this module's.
+
+A plan layer's tile is cut from the layer's current version. Its tiles are cached per
 version: publishing a new version changes the key, the ETag and the tile URLs (`?v=`), so
-neither this cache nor the proxy's can serve a tile of a superseded version.
-
-Tiles are cached gzip-compressed (cheaply: ISA-L's level 1) and sent as they are to clients that
-accept gzip, which is every browser; others get them decompressed. Which layer version a
-tile comes from is remembered per process for RGIS_TILE_LAYER_MEMO_SECONDS (see
+neither this cache nor the proxy's can serve a tile of a superseded version. Which layer
+version a tile comes from is remembered per process for RGIS_TILE_LAYER_MEMO_SECONDS (see
 published_layer_memoised): a layer unpublished or archived stops being served by the app
 within that time, while a new version shows at once through the `?v=` URLs of its TileJSON.
 """
@@ -14,23 +20,31 @@ within that time, while a new version shows at once through the `?v=` URLs of it
 import gzip
 import logging
 import re
+from collections.abc import Callable
+from typing import Any
 
 from django.conf import settings
 from django.core.cache import caches
 from django.db import DEFAULT_DB_ALIAS, connection
 from django.db.utils import OperationalError
-from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
-from django.urls import reverse
+from django.http import HttpResponse, JsonResponse
+from django.urls.converters import StringConverter
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET
 from isal import igzip
 
 from geodata.models import Layer, LayerVersion
-from geodata.selectors import layer_public_id, published_layer_get, published_layer_memoised
+from geodata.selectors import layer_public_id
 from rgis.db import fetchone_with_timeout
 from rgis.middleware import language_independent
 
 logger = logging.getLogger(__name__)
+
+
+class PublicIdConverter(StringConverter):
+    """A plan layer in tile URLs, "<plan>.<layer>": two slugs joined by a dot."""
+
+    regex = r"[-a-zA-Z0-9_]+\.[-a-zA-Z0-9_]+"
+
 
 MVT_TYPE = "application/vnd.mapbox-vector-tile"
 MAX_ZOOM = 22
@@ -44,69 +58,7 @@ CACHE_SECONDS = 7 * 24 * 3600
 GZIP_LEVEL = 1
 ACCEPTS_GZIP = re.compile(r"\bgzip\b")  # as Django's GZipMiddleware reads Accept-Encoding
 
-# One statement: clip, simplify to the tile grid and encode; the feature id is the fid and
-# every public attribute (the JSONB column less the hidden keys) becomes a tile property.
-TILE_SQL = """
-WITH bounds AS (
-    SELECT ST_TileEnvelope(%(z)s, %(x)s, %(y)s) AS env,
-           ST_Transform(
-               ST_TileEnvelope(%(z)s, %(x)s, %(y)s, margin => %(margin)s), %(srid)s
-           ) AS search
-),
-tile AS (
-    SELECT ST_AsMVTGeom(ST_Transform(f.geometry, 3857), bounds.env, %(extent)s, %(buffer)s)
-               AS geom,
-           f.fid,
-           f.attributes - %(hidden)s::text[] AS attributes
-    FROM geodata_feature f, bounds
-    WHERE f.version_id = %(version)s AND f.geometry && bounds.search
-)
-SELECT ST_AsMVT(tile.*, %(name)s, %(extent)s, 'geom', 'fid') FROM tile WHERE geom IS NOT NULL
-"""
-
-
-def tile_sql_params(version: LayerVersion, name: str, z: int, x: int, y: int) -> dict:
-    return {
-        "z": z,
-        "x": x,
-        "y": y,
-        "margin": TILE_BUFFER / TILE_EXTENT,
-        "srid": settings.RGIS_STORAGE_SRID,
-        "extent": TILE_EXTENT,
-        "buffer": TILE_BUFFER,
-        "version": version.pk,
-        "name": name,
-        "hidden": list(version.hidden_fields),
-    }
-
-
-def tile_render(version: LayerVersion, name: str, z: int, x: int, y: int) -> bytes:
-    """The MVT bytes of one tile of a version (empty bytes where it has no features)."""
-    # One round trip: the timeout and the statement together (see fetchone_with_timeout).
-    row = fetchone_with_timeout(
-        DEFAULT_DB_ALIAS,
-        TILE_SQL,
-        tile_sql_params(version, name, z, x, y),
-        settings.RGIS_TILE_TIMEOUT_MS,
-    )
-    return bytes(row[0]) if row and row[0] else b""
-
-
-def _tile_cache_key(version: LayerVersion, z: int, x: int, y: int) -> str:
-    # The upload time too: ids start again in a re-created database, the cache survives it.
-    # "tile-gz": the value is the gzip-compressed tile (b"" for an empty one).
-    return f"tile-gz:{version.pk}:{version.uploaded_at.timestamp():.6f}:{z}:{x}:{y}"
-
-
-def _published(public_id: str) -> tuple[Layer, LayerVersion]:
-    try:
-        return published_layer_get(public_id)
-    except Layer.DoesNotExist:
-        raise Http404(_("No published layer “%(id)s”.") % {"id": public_id}) from None
-
-
-class TileTooSlow(Exception):
-    """The database did not make the tile within RGIS_TILE_TIMEOUT_MS (or was unreachable)."""
+# --- Tile math ---
 
 
 def tile_exists(z: int, x: int, y: int) -> bool:
@@ -118,77 +70,124 @@ def tile_pinned_version(query_value: str) -> int | None:
     return int(query_value) if query_value.isdecimal() and len(query_value) < 19 else None
 
 
-@require_GET
-def tile(request: HttpRequest, public_id: str, z: int, x: int, y: int) -> HttpResponse:
-    try:
-        pinned = tile_pinned_version(request.GET.get("v", ""))
-        layer, version = published_layer_memoised(public_id, pinned)
-    except Layer.DoesNotExist:
-        raise Http404(_("No published layer “%(id)s”.") % {"id": public_id}) from None
-    if not tile_exists(z, x, y):
-        raise Http404(_("There is no such tile."))
-    try:
-        return tile_response(
-            layer,
-            version,
-            public_id,
-            (z, x, y),
-            if_none_match=request.headers.get("If-None-Match", ""),
-            accept_encoding=request.headers.get("Accept-Encoding", ""),
-        )
-    except TileTooSlow:
-        return tile_too_slow_response()
+# --- The statement ---
+
+# One statement: clip, simplify to the tile grid and encode. `{columns}` become the tile's
+# properties (and its feature id); rows are those of `{source}` whose `{geometry}` meets
+# the tile (with the buffer) and that pass `{condition}`.
+_TILE_SQL_TEMPLATE = """
+WITH bounds AS (
+    SELECT ST_TileEnvelope(%(z)s, %(x)s, %(y)s) AS env,
+           ST_Transform(
+               ST_TileEnvelope(%(z)s, %(x)s, %(y)s, margin => %(margin)s), %(srid)s
+           ) AS search
+),
+tile AS (
+    SELECT ST_AsMVTGeom(ST_Transform({geometry}, 3857), bounds.env, %(extent)s, %(buffer)s)
+               AS geom,
+           {columns}
+    FROM {source}, bounds
+    WHERE {condition} AND {geometry} && bounds.search
+)
+SELECT ST_AsMVT(tile.*, %(name)s, %(extent)s, 'geom', '{feature_id}') FROM tile
+WHERE geom IS NOT NULL
+"""
+
+
+def tile_sql(*, source: str, geometry: str, columns: str, condition: str, feature_id: str) -> str:
+    """The tile statement of a layer; its parameters are tile_params' and the layer's own.
+
+    `source` is the table with its alias, `columns` the feature id and the properties as
+    SQL, `feature_id` the name of the id column among them.
+    """
+    return _TILE_SQL_TEMPLATE.format(
+        source=source,
+        geometry=geometry,
+        columns=columns,
+        condition=condition,
+        feature_id=feature_id,
+    )
+
+
+def tile_params(name: str, z: int, x: int, y: int) -> dict[str, Any]:
+    """The parameters every tile statement takes: the tile, its grid, the layer's name in it."""
+    return {
+        "z": z,
+        "x": x,
+        "y": y,
+        "margin": TILE_BUFFER / TILE_EXTENT,
+        "srid": settings.RGIS_STORAGE_SRID,
+        "extent": TILE_EXTENT,
+        "buffer": TILE_BUFFER,
+        "name": name,
+    }
+
+
+def tile_render(alias: str, sql: str, params: dict[str, Any]) -> bytes:
+    """The MVT bytes of one tile (empty bytes where it has no features).
+
+    Raises OperationalError when the database takes longer than RGIS_TILE_TIMEOUT_MS.
+    One round trip: the timeout and the statement together (see fetchone_with_timeout).
+    """
+    row = fetchone_with_timeout(alias, sql, params, settings.RGIS_TILE_TIMEOUT_MS)
+    return bytes(row[0]) if row and row[0] else b""
+
+
+# --- The answer ---
+
+
+class TileTooSlow(Exception):
+    """The database did not make the tile within RGIS_TILE_TIMEOUT_MS (or was unreachable)."""
 
 
 def tile_response(
-    layer: Layer,
-    version: LayerVersion,
-    public_id: str,
-    tile: tuple[int, int, int],
+    render: Callable[[], bytes] | None,
     *,
+    cache_key: str,
+    etag: str,
+    max_age: int,
     if_none_match: str,
     accept_encoding: str,
 ) -> HttpResponse:
-    """The answer for an existing tile of a published version: 200 or 304; TileTooSlow.
+    """The answer for an existing tile: 200 or 304; raises TileTooSlow.
 
-    Shared by the view above and the lean tile path of geodata.tile_server, which calls it
-    without Django's middleware: the response is complete as it is (no cookies, no
-    language, its own security header).
+    `render` makes the tile's MVT bytes; None answers an empty tile (a zoom the layer is
+    not drawn at). The tile is kept in the tile cache under `cache_key`, unless it is ""
+    (made and sent, not kept). `etag` ("" for none) names the tile's bytes for
+    revalidation. The response is complete as it is (no cookies, no language, its own
+    security header): the lean tile path (geodata.tile_server) sends it without Django's
+    middleware.
     """
-    z, x, y = tile
-    etag = f'"{version.pk}-{z}-{x}-{y}"'
     # Weak comparison: the gzip copy (and proxies) hand out the ETag as W/"...".
-    if etag in {tag.strip().removeprefix("W/") for tag in if_none_match.split(",")}:
+    if etag and etag in {tag.strip().removeprefix("W/") for tag in if_none_match.split(",")}:
         not_modified = HttpResponse(status=304)
         del not_modified["Content-Type"]  # a 304 has no body to describe
-        return _cacheable(not_modified, etag)
-    if z < layer.min_zoom:
-        # Dense layers are not drawn city-wide: an empty tile, not an error.
-        return _cacheable(HttpResponse(b"", content_type=MVT_TYPE), etag)
-    key = _tile_cache_key(version, z, x, y)
-    compressed = caches["tiles"].get(key)
+        return _cacheable(not_modified, etag, max_age)
+    if render is None:
+        return _cacheable(HttpResponse(b"", content_type=MVT_TYPE), etag, max_age)
+    compressed = caches["tiles"].get(cache_key) if cache_key else None
     cache_entry = None
     if compressed is None:
         try:
-            body = tile_render(version, public_id, z, x, y)
+            body = render()
         except OperationalError as error:
             raise TileTooSlow from error
         # mtime=0: the same tile gives the same bytes, whenever it was made.
         compressed = igzip.compress(body, GZIP_LEVEL, mtime=0) if body else b""
-        cache_entry = (key, compressed)
+        cache_entry = (cache_key, compressed) if cache_key else None
     if not compressed:
         response = _TileResponse(b"", content_type=MVT_TYPE)
     elif ACCEPTS_GZIP.search(accept_encoding):
         response = _TileResponse(compressed, content_type=MVT_TYPE)
         response["Content-Encoding"] = "gzip"  # GZipMiddleware leaves it alone
         # Weak, as GZipMiddleware makes it: the gzip and plain copies differ byte for byte.
-        etag = f"W/{etag}"
+        etag = f"W/{etag}" if etag else ""
         response["Vary"] = "Accept-Encoding"
     else:
         response = _TileResponse(gzip.decompress(compressed), content_type=MVT_TYPE)
         response["Vary"] = "Accept-Encoding"
     response.cache_entry = cache_entry
-    return _cacheable(response, etag)
+    return _cacheable(response, etag, max_age)
 
 
 def tile_too_slow_response() -> JsonResponse:
@@ -221,18 +220,78 @@ class _TileResponse(HttpResponse):
         super().close()
 
 
-def _cacheable(response: HttpResponse, etag: str) -> HttpResponse:
+def _cacheable(response: HttpResponse, etag: str, max_age: int) -> HttpResponse:
     if response.status_code == 200:
         # As CommonMiddleware sets it; the lean path (no middleware) sent tiles chunked.
         response["Content-Length"] = str(len(response.content))
-    response["ETag"] = etag
-    response["Cache-Control"] = f"public, max-age={settings.RGIS_TILE_MAX_AGE}"
+    if etag:
+        response["ETag"] = etag
+    response["Cache-Control"] = f"public, max-age={max_age}"
     response["Access-Control-Allow-Origin"] = "*"
     response["X-Content-Type-Options"] = "nosniff"  # as SecurityMiddleware sets it
     return language_independent(response)  # no Vary: Accept-Language from LocaleMiddleware
 
 
-def _field_types(version: LayerVersion) -> dict[str, str]:
+# --- The tiles of plan layers ---
+
+# Each feature's id is its fid; every public attribute (the JSONB column less the hidden
+# keys) becomes a tile property.
+TILE_SQL = tile_sql(
+    source="geodata_feature f",
+    geometry="f.geometry",
+    columns="f.fid, f.attributes - %(hidden)s::text[] AS attributes",
+    condition="f.version_id = %(version)s",
+    feature_id="fid",
+)
+
+
+def tile_sql_params(version: LayerVersion, name: str, z: int, x: int, y: int) -> dict[str, Any]:
+    return {
+        **tile_params(name, z, x, y),
+        "version": version.pk,
+        "hidden": list(version.hidden_fields),
+    }
+
+
+def _tile_cache_key(version: LayerVersion, z: int, x: int, y: int) -> str:
+    # The upload time too: ids start again in a re-created database, the cache survives it.
+    # "tile-gz": the value is the gzip-compressed tile (b"" for an empty one).
+    return f"tile-gz:{version.pk}:{version.uploaded_at.timestamp():.6f}:{z}:{x}:{y}"
+
+
+def layer_tile_response(
+    layer: Layer,
+    version: LayerVersion,
+    public_id: str,
+    tile: tuple[int, int, int],
+    *,
+    if_none_match: str,
+    accept_encoding: str,
+) -> HttpResponse:
+    """The answer for an existing tile of a published version: 200 or 304; TileTooSlow.
+
+    Shared by the Django view (geodata.views.api.tiles) and the lean tile path of
+    geodata.tile_server.
+    """
+    z, x, y = tile
+
+    def render() -> bytes:
+        # Looked up when called: the tests stand in a slow database for tile_render.
+        return tile_render(DEFAULT_DB_ALIAS, TILE_SQL, tile_sql_params(version, public_id, *tile))
+
+    return tile_response(
+        # Dense layers are not drawn city-wide: an empty tile, not an error.
+        render if z >= layer.min_zoom else None,
+        cache_key=_tile_cache_key(version, z, x, y),
+        etag=f'"{version.pk}-{z}-{x}-{y}"',
+        max_age=settings.RGIS_TILE_MAX_AGE,
+        if_none_match=if_none_match,
+        accept_encoding=accept_encoding,
+    )
+
+
+def version_field_types(version: LayerVersion) -> dict[str, str]:
+    """The type of each public attribute a version's tiles carry, as TileJSON names them."""
     with connection.cursor() as cursor:
         cursor.execute(
             "SELECT key, min(jsonb_typeof(value)) FROM geodata_feature, "
@@ -244,49 +303,6 @@ def _field_types(version: LayerVersion) -> dict[str, str]:
         rows = cursor.fetchall()
     names = {"number": "Number", "boolean": "Boolean"}
     return {key: names.get(kind, "String") for key, kind in rows}
-
-
-@require_GET
-def tilejson(request: HttpRequest, public_id: str) -> JsonResponse:
-    """TileJSON 3.0.0: where the tiles are, their zooms, bounds and fields."""
-    layer, version = _published(public_id)
-    path = reverse("tiles:tile", args=[public_id, 0, 0, 0]).replace("/0/0/0.mvt", "")
-    template = request.build_absolute_uri(path) + "/{z}/{x}/{y}.mvt" + f"?v={version.pk}"
-    bounds = None
-    center = None
-    if version.extent is not None:
-        extent = version.extent.transform(4326, clone=True).extent
-        bounds = [round(value, 6) for value in extent]
-        center = [
-            round((extent[0] + extent[2]) / 2, 6),
-            round((extent[1] + extent[3]) / 2, 6),
-            max(layer.min_zoom, 12),
-        ]
-    document = {
-        "tilejson": "3.0.0",
-        "name": layer.name,
-        "description": f"{layer.plan.name} — {layer.get_kind_display()}"
-        + ("" if not layer.plan.is_draft else " " + _("(draft)")),
-        "version": str(version.number),
-        "scheme": "xyz",
-        "tiles": [template],
-        "minzoom": layer.min_zoom,
-        "maxzoom": layer.max_zoom,
-        "bounds": bounds,
-        "center": center,
-        "vector_layers": [
-            {
-                "id": public_id,
-                "fields": _field_types(version),
-                "minzoom": layer.min_zoom,
-                "maxzoom": layer.max_zoom,
-            }
-        ],
-    }
-    response = JsonResponse(document, json_dumps_params={"ensure_ascii": False})
-    response["Cache-Control"] = "public, max-age=60"
-    response["Access-Control-Allow-Origin"] = "*"
-    return response
 
 
 def tile_url_template(layer: Layer, version: LayerVersion) -> str:

@@ -7,13 +7,19 @@
 - lookup_patterns: the what's-here API at /api/ (its name "whats_here" has no namespace);
 - staff_patterns: the planners' pages (upload, preview, import, publish) at
   /<language>/staff/imports/ (namespace "imports");
-- api_patterns: the import API at /api/imports/ (namespace "imports-api").
+- api_patterns: the import API at /api/imports/ (namespace "imports-api");
+- tile_patterns: the vector tiles of plan layers, /tiles/<plan>.<layer>.json and its
+  tiles (namespace "tiles"; the lean path in geodata/tile_server.py answers the same URLs
+  in front of Django).
 """
 
-from django.urls import path, re_path
+from django.urls import path, re_path, register_converter
 
+from geodata.tiles import PublicIdConverter
 from geodata.views import public, staff
-from geodata.views.api import imports, lookups, ogc
+from geodata.views.api import imports, lookups, ogc, tiles
+
+register_converter(PublicIdConverter, "public_id")
 
 public_patterns = [
     path("", public.plan_list_page, name="list"),
@@ -59,4 +65,9 @@ api_patterns = [
     path("<uuid:job_id>/inspect", imports.import_inspect, name="inspect"),
     path("<uuid:job_id>/start", imports.import_start, name="start"),
     path("versions/<int:version_id>/publish", imports.version_publish, name="publish"),
+]
+
+tile_patterns = [
+    path("<public_id:public_id>.json", tiles.tilejson, name="tilejson"),
+    path("<public_id:public_id>/<int:z>/<int:x>/<int:y>.mvt", tiles.tile, name="tile"),
 ]

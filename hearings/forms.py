@@ -281,7 +281,7 @@ class MeetingForm(forms.Form):
     place = forms.CharField(label=_("Place"), max_length=300)
     lat = forms.FloatField(label=_("Latitude"), required=False, min_value=-90, max_value=90)
     lon = forms.FloatField(label=_("Longitude"), required=False, min_value=-180, max_value=180)
-    online_link = forms.URLField(label=_("Online link"), required=False)
+    online_link = forms.URLField(label=_("Online link"), required=False, assume_scheme="https")
 
     def starts_at(self) -> datetime.datetime:
         data = self.cleaned_data

@@ -11,9 +11,10 @@ from django.apps import apps
 from django.db import transaction
 
 from geodata.models import LayerVersion
-from parcels.importing import ColumnMapping, parcels_import_from_version
+from parcels.importing.core import parcels_import_from_version
+from parcels.importing.mapping import ColumnMapping
 from parcels.models import LandPurpose, Parcel, Settlement
-from parcels.services import parcel_status_set
+from parcels.services import parcel_addresses_set, parcel_status_set
 
 DEMO_LAYER = ("saulet-pdp", "parcels")
 DEMO_STREETS = ("Төле би", "Жамбыл", "Байзақ батыр", "Жібек жолы", "Сүлейменов")
@@ -36,14 +37,18 @@ def demo_purposes_ensure() -> None:
 
 def _addresses_fill(version: LayerVersion) -> None:
     """Made-up addresses for the demo parcels that have none (the demo file has none)."""
-    parcels = list(Parcel.objects.filter(source_version=version, address_ru=""))
-    for parcel in parcels:
-        index = parcel.source_fid or 0
+    addresses: dict[int, tuple[str, str]] = {}
+    for pk, fid in Parcel.objects.filter(source_version=version, address_ru="").values_list(
+        "pk", "source_fid"
+    ):
+        index = fid or 0
         street = index % len(DEMO_STREETS)
         house = index // len(DEMO_STREETS) + 1
-        parcel.address_kk = f"Тараз қ., Сәулет ы/а, {DEMO_STREETS[street]} к-сі, {house}"
-        parcel.address_ru = f"г. Тараз, мкр Сәулет, ул. {DEMO_STREETS_RU[street]}, {house}"
-    Parcel.objects.bulk_update(parcels, ["address_kk", "address_ru"], batch_size=1000)
+        addresses[pk] = (
+            f"Тараз қ., Сәулет ы/а, {DEMO_STREETS[street]} к-сі, {house}",
+            f"г. Тараз, мкр Сәулет, ул. {DEMO_STREETS_RU[street]}, {house}",
+        )
+    parcel_addresses_set(addresses=addresses)
 
 
 @transaction.atomic
@@ -66,7 +71,7 @@ def demo_parcels_load() -> int:
         settlement=settlement,
         purpose=LandPurpose.objects.get(code="izhs"),
         actor=None,
-        dry_run=False,
+        commit=True,
     )
     _addresses_fill(version)
     if not Parcel.objects.exclude(status=Parcel.Status.FREE).exists():

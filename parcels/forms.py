@@ -6,7 +6,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from parcels.importing import ColumnMapping
+from parcels.importing.mapping import ColumnMapping
 from parcels.models import LandPurpose, Settlement
 
 # Column names district offices use, compared without case, spaces or underscores.

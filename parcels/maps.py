@@ -33,25 +33,6 @@ def _cache_key(kind: str, parts: list[str]) -> str:
     return f"parcels:{kind}:" + hashlib.sha256("|".join(parts).encode()).hexdigest()
 
 
-def _bounds(features: list[dict]) -> tuple[float, float, float, float] | None:
-    xs: list[float] = []
-    ys: list[float] = []
-
-    def walk(coordinates: list) -> None:
-        if coordinates and isinstance(coordinates[0], (int, float)):
-            xs.append(float(coordinates[0]))
-            ys.append(float(coordinates[1]))
-        else:
-            for item in coordinates:
-                walk(item)
-
-    for feature in features:
-        walk(feature["geometry"]["coordinates"])
-    if not xs:
-        return None
-    return (min(xs), min(ys), max(xs), max(ys))
-
-
 def _popup_feature(parcel: Parcel) -> dict:
     # Popups show the properties as a table: their names are in the visitor's language.
     return {
@@ -78,7 +59,7 @@ def parcel_map_render(parcel: Parcel) -> RenderedMap:
         rendered = features_map_render(
             {"type": "FeatureCollection", "features": [feature]},
             name=parcel.cadastral_number,
-            bounds=_bounds([feature]),
+            bounds=features_bounds([feature]),
             colour=STATUS_COLOURS.get(parcel.status, "#c2410c"),
         )
         cache.set(key, rendered, CACHE_SECONDS)

@@ -2,6 +2,7 @@
 
 import datetime
 import json
+import time
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -11,7 +12,7 @@ from django.db.models import Count, Max, Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 
-from geodata.models import Layer, LayerVersion, Plan
+from geodata.models import Feature, Layer, LayerVersion, Plan
 from parcels.cadastre import cadastral_prefix
 from parcels.models import Parcel, Settlement
 
@@ -102,6 +103,21 @@ def parcels_revision() -> str:
     return f"{summary['count']}-{latest:.0f}-{timezone.localdate():%Y%m%d}"
 
 
+# (revision, monotonic time read): tiles come by the dozen, the revision costs a query; it
+# is trusted for RGIS_TILE_LAYER_MEMO_SECONDS, as geodata's tiles trust their layer's version.
+_revision_memo: list[tuple[str, float]] = []
+
+
+def parcels_revision_memoised() -> str:
+    """parcels_revision(), remembered per process for a few seconds."""
+    now = time.monotonic()
+    if _revision_memo and now - _revision_memo[0][1] < settings.RGIS_TILE_LAYER_MEMO_SECONDS:
+        return _revision_memo[0][0]
+    revision = parcels_revision()
+    _revision_memo[:] = [(revision, now)]
+    return revision
+
+
 @dataclass(frozen=True)
 class ParcelFeatures:
     collection: dict
@@ -163,3 +179,25 @@ def parcel_layer_versions() -> QuerySet[LayerVersion]:
         .defer("extent", "changes")
         .order_by("layer__plan__slug", "layer__slug")
     )
+
+
+def parcel_layer_version_get(pk: int) -> LayerVersion:
+    """A layer version with its layer and plan; raises LayerVersion.DoesNotExist."""
+    return LayerVersion.objects.select_related("layer__plan").get(pk=pk)
+
+
+def parcel_layer_version_find(
+    plan_slug: str, layer_slug: str, number: int | None = None
+) -> LayerVersion | None:
+    """Version `number` of the layer <plan_slug>.<layer_slug>, or its current one; None."""
+    versions = LayerVersion.objects.filter(layer__plan__slug=plan_slug, layer__slug=layer_slug)
+    return (versions.filter(number=number) if number else versions.filter(is_current=True)).first()
+
+
+def version_fields(version: LayerVersion) -> list[str]:
+    """The attribute names of a version, in the file's order."""
+    fields = [str(name) for name in (version.report or {}).get("fields", [])]
+    if fields:
+        return fields
+    first = Feature.objects.filter(version=version).order_by("fid").first()
+    return list((first.attributes or {}).keys()) if first else []

@@ -1,10 +1,10 @@
 """Every write of the parcel registry."""
 
-from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db import transaction
 from django.utils import timezone
 
 from parcels.models import Parcel
+from rgis.actors import Actor
 from rgis.changes import map_data_changed
 from staff.services import audit_record, audit_snapshot
 
@@ -13,7 +13,7 @@ def parcel_status_set(
     *,
     parcel: Parcel,
     status: str,
-    actor: AbstractBaseUser | AnonymousUser | None = None,
+    actor: Actor = None,
     reason: str = "",
 ) -> Parcel:
     """Change a parcel's status (free, reserved, allocated, occupied), audited."""
@@ -36,3 +36,15 @@ def parcel_status_set(
         map_data_changed()  # the parcels layers' revision changed
     parcel.status = locked.status
     return locked
+
+
+def parcel_addresses_set(*, addresses: dict[int, tuple[str, str]]) -> None:
+    """Give parcels (by id) their addresses in Kazakh and Russian, as one bulk write.
+
+    For the demo registry, whose file carries no addresses: not audited, and the map's
+    revision does not move (the import that made the parcels moved it).
+    """
+    parcels = list(Parcel.objects.filter(pk__in=addresses))
+    for parcel in parcels:
+        parcel.address_kk, parcel.address_ru = addresses[parcel.pk]
+    Parcel.objects.bulk_update(parcels, ["address_kk", "address_ru"], batch_size=1000)

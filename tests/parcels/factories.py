@@ -10,7 +10,8 @@ from geodata.demo import PDP_CENTRE
 from geodata.models import Layer, LayerVersion
 from geodata.samples import shapefile_zip
 from geodata.services import layer_get_or_create, plan_get_or_create
-from parcels.importing import ColumnMapping, parcels_import_from_version
+from parcels.importing.core import parcels_import_from_version
+from parcels.importing.mapping import ColumnMapping
 from parcels.models import LandPurpose, Settlement
 from tests.geodata.files import file_import
 
@@ -99,7 +100,7 @@ def registry_import(version: LayerVersion, **kwargs):
         "settlement": settlement_make(),
         "purpose": None,
         "actor": None,
-        "dry_run": False,
+        "commit": True,
         **kwargs,
     }
     return parcels_import_from_version(version=version, **options)

@@ -6,7 +6,7 @@ import pytest
 from django.db import connection
 
 from parcels.errors import ParcelImportRefused
-from parcels.importing import ColumnMapping
+from parcels.importing.mapping import ColumnMapping
 from parcels.models import Parcel
 from parcels.services import parcel_status_set
 from staff.models import AuditEntry
@@ -161,7 +161,7 @@ def test_a_bad_mapping_is_refused_whole_and_writes_nothing(tmp_path, mapping, me
 def test_a_dry_run_reports_the_same_and_writes_nothing(tmp_path):
     version = version_make(tmp_path, rows_of(3))
 
-    report = registry_import(version, dry_run=True)
+    report = registry_import(version, commit=False)
 
     assert (report.created, report.committed) == (3, False)
     assert [row["action"] for row in report.preview] == ["new", "new", "new"]

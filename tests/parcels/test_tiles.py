@@ -3,7 +3,7 @@
 import mapbox_vector_tile
 import pytest
 
-from parcels import tiles
+from parcels import selectors
 from parcels.models import Parcel
 from parcels.selectors import parcels_revision
 from tests.parcels.factories import registry_import, rows_of, version_make
@@ -23,9 +23,9 @@ def tile_cache_dir(settings, tmp_path):
             "LOCATION": str(location),
         },
     }
-    tiles._revision_memo.clear()
+    selectors._revision_memo.clear()
     yield location
-    tiles._revision_memo.clear()
+    selectors._revision_memo.clear()
 
 
 def cached_tiles(location) -> int:

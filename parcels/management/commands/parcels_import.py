@@ -1,19 +1,18 @@
 from pathlib import Path
+from typing import Any
 
 from django.contrib.auth.models import User
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 
 from geodata.importing.core import ImportOptions
-from geodata.models import Layer, LayerVersion, Plan
-from geodata.services import layer_get_or_create, plan_get_or_create
-from parcels.importing import (
-    ColumnMapping,
-    ParcelImportReport,
-    parcels_import_from_file,
-    parcels_import_from_version,
-)
+from geodata.models import Layer, Plan
+from geodata.services import ImportTarget, import_target_resolve
+from parcels.importing.core import parcels_import_from_file, parcels_import_from_version
+from parcels.importing.mapping import ColumnMapping
+from parcels.importing.report import ParcelImportReport
 from parcels.models import LandPurpose, Settlement
+from parcels.selectors import parcel_layer_version_find
 from rgis.errors import Refusal
 
 MAPPING_OPTIONS = {
@@ -100,39 +99,35 @@ class Command(BaseCommand):
         )
         plan_slug, _dot, layer_slug = str(options["layer"]).partition(".")
         commit = bool(options["commit"])
-        common = {
+        common: dict[str, Any] = {
             "mapping": mapping,
             "settlement": settlement,
             "purpose": purpose,
             "plan": plan,
             "actor": user,
-            "dry_run": not commit,
+            "commit": commit,
         }
         report: ParcelImportReport | None = None
         try:
             if options["file"]:
                 report = self._from_file(options, plan_slug, layer_slug, user, commit, common)
             else:
-                version = self._version(plan_slug, layer_slug, options["layer_version"])  # type: ignore[arg-type]
-                report = parcels_import_from_version(version=version, **common)  # type: ignore[arg-type]
+                number = options["layer_version"]
+                version = parcel_layer_version_find(
+                    plan_slug, layer_slug, number if isinstance(number, int) else None
+                )
+                if version is None:
+                    raise CommandError(
+                        f"No {'version ' + str(number) if number else 'current version'} of "
+                        f"layer {plan_slug}.{layer_slug}."
+                    )
+                report = parcels_import_from_version(version=version, **common)
         except DryRunDone:
             pass  # reported before the rollback
         except Refusal as refusal:
             raise CommandError(str(refusal)) from None
         if report is not None:
             self._report(report)
-
-    def _version(self, plan_slug: str, layer_slug: str, number: int | None) -> LayerVersion:
-        versions = LayerVersion.objects.filter(layer__plan__slug=plan_slug, layer__slug=layer_slug)
-        version = (
-            versions.filter(number=number) if number else versions.filter(is_current=True)
-        ).first()
-        if version is None:
-            raise CommandError(
-                f"No {'version ' + str(number) if number else 'current version'} of layer "
-                f"{plan_slug}.{layer_slug}."
-            )
-        return version
 
     def _from_file(
         self,
@@ -148,9 +143,11 @@ class Command(BaseCommand):
             raise CommandError(f"No such file: {path}")
         report: ParcelImportReport
         with transaction.atomic():
-            plan, _created = plan_get_or_create(slug=plan_slug, actor=user)
-            layer, _created = layer_get_or_create(
-                plan=plan, slug=layer_slug, kind=Layer.Kind.PARCELS, actor=user
+            layer = import_target_resolve(
+                target=ImportTarget(
+                    plan_slug=plan_slug, layer_slug=layer_slug, layer_kind=Layer.Kind.PARCELS
+                ),
+                actor=user,
             )
             report = parcels_import_from_file(
                 upload=path,
