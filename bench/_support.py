@@ -143,7 +143,8 @@ def scratch_database() -> Iterator[ScratchDatabase]:
 
 
 def parcels_import(database: ScratchDatabase, workdir: Path, count: int) -> str:
-    """Import parcel_grid(count) as a zipped cp1251 shapefile through `import_layer --commit`.
+    """Import parcel_grid(count) as a zipped cp1251 shapefile through `import_layer --commit
+    --publish` (an import is not public until published, and the benches read it publicly).
 
     Returns the layer's public id. Prints how long the file and the import took.
     """
@@ -155,7 +156,7 @@ def parcels_import(database: ScratchDatabase, workdir: Path, count: int) -> str:
     plan, layer = "bench", "parcels"
     seconds, _ = database.manage(
         "import_layer", str(archive), f"--plan={plan}", f"--layer={layer}",
-        "--layer-kind=parcels", "--commit",
+        "--layer-kind=parcels", "--commit", "--publish",
     )  # fmt: skip
     print(f"set-up: {count} parcels written in {written:.1f} s, imported in {seconds:.1f} s")
     return f"{plan}.{layer}"
@@ -289,6 +290,7 @@ def nginx(upstream: Server, workdir: Path) -> contextlib.AbstractContextManager:
     values = {
         "RGIS_UPSTREAM": f"{HOST}:{upstream.port}",
         "RGIS_MAX_UPLOAD_MB": str(settings.RGIS_MAX_UPLOAD_MB),
+        "RGIS_MAX_REQUEST_MB": str(settings.RGIS_MAX_REQUEST_MB),
         "RGIS_TILE_CACHE_MAX_SIZE": "1g",
         "NGINX_LOCAL_RESOLVERS": HOST,  # never asked: the upstream is an address
     }

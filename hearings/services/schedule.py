@@ -93,18 +93,22 @@ def _save(hearing: Hearing, meetings: list[datetime.datetime]) -> None:
         ) from None
 
 
+# The particulars a hearing's form edits, as the Hearing's fields of the same names.
+PARTICULAR_FIELDS = (
+    "slug",
+    "title_kk",
+    "title_ru",
+    "title_en",
+    "territory_name",
+    "announced_on",
+    "opens_at",
+    "closes_at",
+    "organiser_contacts",
+)
+
+
 def _apply(hearing: Hearing, particulars: Particulars) -> None:
-    for name in (
-        "slug",
-        "title_kk",
-        "title_ru",
-        "title_en",
-        "territory_name",
-        "announced_on",
-        "opens_at",
-        "closes_at",
-        "organiser_contacts",
-    ):
+    for name in PARTICULAR_FIELDS:
         value = getattr(particulars, name)
         setattr(hearing, name, value.strip() if isinstance(value, str) else value)
     if particulars.territory is not None:

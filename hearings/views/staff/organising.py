@@ -37,6 +37,7 @@ from hearings.services.answers import comment_answer
 from hearings.services.comments import comment_submit
 from hearings.services.protocols import protocol_generate
 from hearings.services.schedule import (
+    PARTICULAR_FIELDS,
     document_add,
     hearing_announce,
     hearing_close,
@@ -102,20 +103,7 @@ def hearing_new(request: HttpRequest) -> HttpResponse:
 @capability_required(ORGANISE)
 def hearing_edit(request: HttpRequest, pk: int) -> HttpResponse:
     hearing = _hearing_or_404(pk)
-    initial = {
-        name: getattr(hearing, name)
-        for name in (
-            "slug",
-            "title_kk",
-            "title_ru",
-            "title_en",
-            "territory_name",
-            "announced_on",
-            "opens_at",
-            "closes_at",
-            "organiser_contacts",
-        )
-    }
+    initial = {name: getattr(hearing, name) for name in PARTICULAR_FIELDS}
     initial["opens_at"] = timezone.localtime(hearing.opens_at)
     initial["closes_at"] = timezone.localtime(hearing.closes_at)
     form = HearingForm(request.POST or None, initial=initial)
