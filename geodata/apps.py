@@ -7,6 +7,7 @@ class GeodataConfig(AppConfig):
     verbose_name = _("Plans and map layers")
 
     def ready(self) -> None:
+        # Imported here, not at the top: they load models, not ready while apps load.
         from geodata.layers import register_geodata_layers
         from geodata.selectors import district_search
         from rgis.demo import demo_loader_register
