@@ -240,7 +240,10 @@ def _appeals_by_key(database) -> dict[str, list[str]]:
     connection = database.connect()
     try:
         with connection.cursor() as cursor:
-            cursor.execute("SELECT idempotency_key, number FROM appeals_appeal")
+            # Stored with the door it came through (appeals migration 0007): "web:<key>".
+            cursor.execute(
+                "SELECT regexp_replace(idempotency_key, '^web:', ''), number FROM appeals_appeal"
+            )
             found: dict[str, list[str]] = {}
             for key, number in cursor.fetchall():
                 found.setdefault(key, []).append(number)

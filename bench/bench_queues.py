@@ -57,12 +57,14 @@ FROM parcels_settlement settlement,
 WHERE settlement.slug = 'bench' AND purpose.code = wanted.purpose;
 INSERT INTO queues_application (
     queue_id, purpose_id, number, filed_at, status, status_changed_at, full_name,
-    iin_encrypted, iin_digest, email, phone, is_verified, created_at)
+    iin_encrypted, iin_digest, email, phone, is_verified, created_at,
+    backdated, backdate_batch, backdate_document, backdate_reason)
 SELECT queue.id, queue.purpose_id, 'BENCH-' || lpad(serial::text, 7, '0'),
        -- ten years of filings, about 270 a day, three at a time in the very same second
        now() - interval '3650 days' + (serial / 3) * interval '946 seconds',
        'waiting', now(), 'Bench Applicant ' || serial, 'x',
-       md5(serial::text) || md5('iin' || serial::text), '', '', serial %% 2 = 0, now()
+       md5(serial::text) || md5('iin' || serial::text), '', '', serial %% 2 = 0, now(),
+       false, '', '', ''
 FROM queues_queue queue, generate_series(1, %(count)s) AS serial
 WHERE queue.slug = 'bench-izhs';
 SET session_replication_role = origin;
