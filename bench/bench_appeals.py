@@ -240,7 +240,8 @@ def _appeals_by_key(database) -> dict[str, list[str]]:
     connection = database.connect()
     try:
         with connection.cursor() as cursor:
-            # Stored with the door it came through (appeals migration 0007): "web:<key>".
+            # Stored as "web:<token>": the door it came through (appeals migration 0007) and
+            # the token the form's signed key carries (appeals.forms.public.filing_key_open).
             cursor.execute(
                 "SELECT regexp_replace(idempotency_key, '^web:', ''), number FROM appeals_appeal"
             )
@@ -252,11 +253,16 @@ def _appeals_by_key(database) -> dict[str, list[str]]:
     return found
 
 
+def _token(signed_key: str) -> str:
+    """The random token of a signed form key ("<token>:<time>:<signature>")."""
+    return signed_key.split(":", 1)[0]
+
+
 def _check(out: dict, stored: dict[str, list[str]]) -> list[str]:
     problems = []
-    sent = {key for key, _receipts in out["keys"]}
+    sent = {_token(key) for key, _receipts in out["keys"]}
     for key, receipts in out["keys"]:
-        numbers = stored.get(key, [])
+        numbers = stored.get(_token(key), [])
         if len(numbers) != 1:
             problems.append(f"key {key}: {len(numbers)} appeals")
         elif len(receipts) != 1 or not next(iter(receipts)).rstrip("/").endswith(
