@@ -21,6 +21,7 @@ from hearings.services.schedule import (
     hearing_open,
     meeting_add,
 )
+from hearings.services.topics import topics_default_ensure
 from parcels.models import Parcel
 
 SLUG = "saulet-pdp"
@@ -89,6 +90,7 @@ def demo_hearing_load() -> int:
     hearing = _hearing_get_or_create(version)
     if hearing.status != Hearing.Status.OPEN:
         return 0
+    topics_default_ensure()
     topics = {topic.slug: topic for topic in Topic.objects.all()}
     numbers = _parcel_numbers(version)
     created_count = 0
