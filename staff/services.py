@@ -9,6 +9,7 @@ from django.db import models, transaction
 from django.http import HttpRequest
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from rgis.actors import Actor
 from rgis.mail import letter_retry
 from rgis.models import OutboundLetter
 from rgis.ratelimit import client_id
@@ -74,7 +75,7 @@ def audit_snapshot(instance: models.Model) -> dict[str, Any]:
 
 def audit_record(
     *,
-    actor: User | AnonymousUser | None,
+    actor: Actor,
     action: str,
     instance: models.Model | None = None,
     before: dict[str, Any] | None = None,
@@ -82,7 +83,8 @@ def audit_record(
     actor_username: str = "",
 ) -> AuditEntry:
     """Append one entry to the audit log."""
-    user = actor if actor is not None and actor.is_authenticated else None
+    # Anonymous (a resident) or nobody (a command): no actor. The project's user is User.
+    user = actor if isinstance(actor, User) and actor.is_authenticated else None
     entry = AuditEntry(
         actor=user,
         actor_username=(user.get_username() if user else actor_username)[:150],
@@ -101,7 +103,7 @@ def audit_record(
     return entry
 
 
-def audit_password_changed(*, actor: User, user: User) -> AuditEntry:
+def audit_password_changed(*, actor: Actor, user: User) -> AuditEntry:
     """Record that `actor` changed `user`'s password (that it changed, never the value)."""
     return audit_record(
         actor=actor, action="password_change", instance=user, after={"changed": "password"}
