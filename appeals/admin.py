@@ -23,18 +23,18 @@ class MemoClearingAdminMixin:
 
     memo: ProcessMemo
 
-    # The type: ignores below: a mixin, whose super() is the ModelAdmin after it in the MRO.
+    # Ignored below (misc): a mixin, whose super() is the ModelAdmin after it in the MRO.
 
     def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
-        super().save_model(request, obj, form, change)  # type: ignore[misc]
+        super().save_model(request, obj, form, change)  # type: ignore[misc]  # mixin
         self.memo.clear_on_commit()
 
     def delete_model(self, request: HttpRequest, obj: Any) -> None:
-        super().delete_model(request, obj)  # type: ignore[misc]
+        super().delete_model(request, obj)  # type: ignore[misc]  # mixin
         self.memo.clear_on_commit()
 
     def delete_queryset(self, request: HttpRequest, queryset: QuerySet) -> None:
-        super().delete_queryset(request, queryset)  # type: ignore[misc]
+        super().delete_queryset(request, queryset)  # type: ignore[misc]  # mixin
         self.memo.clear_on_commit()
 
 

@@ -259,7 +259,7 @@ def published_layers() -> QuerySet[Layer]:
 
 def _with_current_version(layer: Layer) -> tuple[Layer, LayerVersion]:
     # current_versions is set by published_layers()' Prefetch(to_attr=...): mypy cannot see it.
-    return layer, layer.current_versions[0]  # type: ignore[attr-defined]
+    return layer, layer.current_versions[0]  # type: ignore[attr-defined]  # see above
 
 
 def published_layer_versions() -> list[tuple[Layer, LayerVersion]]:

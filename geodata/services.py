@@ -54,7 +54,7 @@ def district_upsert(
         created = district.pk is None
         district.name_kk, district.name_ru, district.name_en = name_kk, name_ru, name_en
         # A MultiPolygon by now (a Polygon is wrapped above), typed as the GEOSGeometry given.
-        district.geometry = boundary  # type: ignore[assignment]
+        district.geometry = boundary  # type: ignore[assignment]  # see above
         district.source = source
         district.full_clean()
         district.save()

@@ -90,7 +90,7 @@ class TileServer:
                 response = tile_too_slow_response()
             response["Content-Language"] = language
         # close() sends request_finished with it, as for a response of WSGIHandler.
-        response._handler_class = self.__class__  # type: ignore[attr-defined]
+        response._handler_class = self.__class__  # type: ignore[attr-defined]  # see above
         status = f"{response.status_code} {response.reason_phrase}"
         start_response(status, list(response.items()))
         return response

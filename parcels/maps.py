@@ -46,7 +46,8 @@ def _popup_feature(parcel: Parcel) -> dict:
             _("Area, ha"): str(parcel.area_ha),
             _("Status"): str(parcel.get_status_display()),
         },
-        "geometry": json.loads(parcel.geojson),  # type: ignore[attr-defined]
+        # Ignored below: geojson is annotated by the queryset (AsGeoJSON): mypy cannot see it.
+        "geometry": json.loads(parcel.geojson),  # type: ignore[attr-defined]  # see above
     }
 
 

@@ -138,7 +138,8 @@ def parcel_feature(parcel: Parcel) -> dict:
             "purpose": parcel.purpose.name,
             "url": reverse("parcels:detail", args=[parcel.cadastral_number]),
         },
-        "geometry": json.loads(parcel.geojson),  # type: ignore[attr-defined]
+        # Ignored below: geojson is annotated by the queryset (AsGeoJSON): mypy cannot see it.
+        "geometry": json.loads(parcel.geojson),  # type: ignore[attr-defined]  # see above
     }
 
 

@@ -26,7 +26,7 @@ def parcel_status_set(
         locked.full_clean(validate_unique=False, validate_constraints=False)
         locked.save(update_fields=["status", "status_changed_at", "updated_at"])
         audit_record(
-            actor=actor,  # type: ignore[arg-type]
+            actor=actor,
             action=f"parcels.parcel.status.{status}",
             instance=locked,
             before=before,

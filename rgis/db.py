@@ -43,7 +43,7 @@ def web_request_started(**kwargs: Any) -> None:
             with connection.connection.cursor() as cursor:
                 cursor.execute(f"SET statement_timeout = {wanted}")
             # Our own mark on the connection (what it was set to): not a declared attribute.
-            connection.rgis_statement_timeout = wanted  # type: ignore[attr-defined]
+            connection.rgis_statement_timeout = wanted  # type: ignore[attr-defined]  # see above
 
 
 def web_request_finished(**kwargs: Any) -> None:

@@ -181,7 +181,7 @@ class SecurityHeadersMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponseBase:
         # Templates write nonce="{{ request.csp_nonce }}" on their inline scripts and styles.
         # An attribute of our own on the request: HttpRequest does not declare it.
-        request.csp_nonce = secrets.token_urlsafe(18)  # type: ignore[attr-defined]
+        request.csp_nonce = secrets.token_urlsafe(18)  # type: ignore[attr-defined]  # see above
         signed_in = self._signed_in(request)
         if signed_in:
             self._session_keep_alive(request)

@@ -11,8 +11,8 @@ class OfflineMapWidget(OSMWidget):
 
     template_name = "rgis/widgets/openlayers.html"
     # django-stubs types these as int; OSMWidget itself takes any number.
-    default_lon = settings.RGIS_MAP_CENTER[1]  # type: ignore[assignment]
-    default_lat = settings.RGIS_MAP_CENTER[0]  # type: ignore[assignment]
+    default_lon = settings.RGIS_MAP_CENTER[1]  # type: ignore[assignment]  # see above
+    default_lat = settings.RGIS_MAP_CENTER[0]  # type: ignore[assignment]  # see above
     default_zoom = 11
 
     class Media:

@@ -21,9 +21,9 @@ class AuditedAdminMixin:
             stored = type(obj)._default_manager.filter(pk=obj.pk).first()
             before = audit_snapshot(stored) if stored else None
         # Kept on the request for save_related, which writes the entry (after the m2m).
-        request._audit_before = before  # type: ignore[attr-defined]
+        request._audit_before = before  # type: ignore[attr-defined]  # see above
         # A mixin: mypy does not know the ModelAdmin that comes after it in the MRO.
-        super().save_model(request, obj, form, change)  # type: ignore[misc]
+        super().save_model(request, obj, form, change)  # type: ignore[misc]  # see above
 
     def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:
         # Many-to-many fields (a user's groups) are saved here, after save_model.
@@ -116,8 +116,7 @@ class AuditedUserAdmin(AuditedAdminMixin, UserAdmin):
             if request.method == "POST" and before is not None:
                 user = User.objects.get(pk=int(id))
                 if user.password != before:
-                    # The admin lets in signed-in staff only: request.user is a User here.
-                    audit_password_changed(actor=request.user, user=user)  # type: ignore[arg-type]
+                    audit_password_changed(actor=request.user, user=user)
         return response
 
 

@@ -1,5 +1,6 @@
 """The organiser's official answer to a comment, and the letter that tells the commenter."""
 
+from django.contrib.auth.models import User
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -41,13 +42,11 @@ def comment_answer(
         answer.verdict = verdict
         answer.reason_kk = reason_kk
         answer.reason_ru = reason_ru
-        answer.answered_by = (
-            actor if actor is not None and actor.is_authenticated else None  # type: ignore[assignment]
-        )
+        answer.answered_by = actor if isinstance(actor, User) and actor.is_authenticated else None
         answer.answered_at = timezone.now()
         answer.save()
         audit_record(
-            actor=actor,  # type: ignore[arg-type]
+            actor=actor,
             action="hearings.answer.change" if before else "hearings.answer.give",
             instance=answer,
             before=before,

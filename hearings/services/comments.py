@@ -209,7 +209,7 @@ def comment_submit(
                 CommentPhoto.objects.create(comment=comment, image=content)
             if staff is not None:
                 audit_record(
-                    actor=staff,  # type: ignore[arg-type]
+                    actor=staff,
                     action="hearings.comment.enter",
                     instance=comment,
                     after=comment_snapshot(comment),

@@ -117,7 +117,7 @@ def _decide(comment: Comment, moderation: str, reason: str, actor: Actor, action
         )
         locked.save(update_fields=["moderation", "moderation_reason", "moderated_at"])
         audit_record(
-            actor=actor,  # type: ignore[arg-type]  # rgis.actors.Actor is the project's user
+            actor=actor,
             action=action,
             instance=locked,
             before=before,
@@ -145,7 +145,7 @@ def comment_redact(*, comment: Comment, text: str, actor: Actor) -> Comment:
         locked.redacted_at = timezone.now()
         locked.save(update_fields=["text", "text_original", "redacted_at"])
         audit_record(
-            actor=actor,  # type: ignore[arg-type]  # rgis.actors.Actor is the project's user
+            actor=actor,
             action="hearings.comment.redact",
             instance=locked,
             before=before,

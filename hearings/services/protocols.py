@@ -89,7 +89,7 @@ def protocol_generate(*, hearing: Hearing, actor: Actor) -> Protocol:
             protocol.full_clean(exclude=["hearing", "generated_by"])
             protocol.save()
             audit_record(
-                actor=actor,  # type: ignore[arg-type]  # rgis.actors.Actor is the project's user
+                actor=actor,
                 action="hearings.protocol.generate",
                 instance=protocol,
                 after={
@@ -105,7 +105,7 @@ def protocol_generate(*, hearing: Hearing, actor: Actor) -> Protocol:
                 locked.status = Hearing.Status.PROTOCOL_PUBLISHED
                 locked.save(update_fields=["status", "updated_at"])
                 audit_record(
-                    actor=actor,  # type: ignore[arg-type]
+                    actor=actor,
                     action="hearings.hearing.protocol_published",
                     instance=locked,
                     before=before,

@@ -128,7 +128,7 @@ def hearing_create(*, version: LayerVersion, particulars: Particulars, actor: Ac
     with transaction.atomic():
         _save(hearing, [])
         audit_record(
-            actor=actor,  # type: ignore[arg-type]
+            actor=actor,
             action="hearings.hearing.create",
             instance=hearing,
             after=audit_snapshot(hearing),
@@ -146,7 +146,7 @@ def hearing_update(*, hearing: Hearing, particulars: Particulars, actor: Actor) 
         _apply(hearing, particulars)
         _save(hearing, list(hearing.meetings.values_list("starts_at", flat=True)))
         audit_record(
-            actor=actor,  # type: ignore[arg-type]
+            actor=actor,
             action="hearings.hearing.update",
             instance=hearing,
             before=before,
@@ -186,7 +186,7 @@ def meeting_add(
             raise refusal_from(error) from None
         meeting.save()
         audit_record(
-            actor=actor,  # type: ignore[arg-type]
+            actor=actor,
             action="hearings.meeting.add",
             instance=meeting,
             after=audit_snapshot(meeting),
@@ -220,7 +220,7 @@ def document_add(
         document.file.save("document.pdf", upload, save=False)
         document.save()
         audit_record(
-            actor=actor,  # type: ignore[arg-type]
+            actor=actor,
             action="hearings.document.add",
             instance=document,
             after=audit_snapshot(document),
@@ -238,7 +238,7 @@ def _status_change(hearing: Hearing, *, to: str, actor: Actor) -> Hearing:
         hearing.status = to
         hearing.save(update_fields=["status", "updated_at"])
         audit_record(
-            actor=actor,  # type: ignore[arg-type]
+            actor=actor,
             action=f"hearings.hearing.{to}",
             instance=hearing,
             before=before,

@@ -140,7 +140,7 @@ def parcels_import_from_version(
                 transaction.set_rollback(True)
             else:
                 audit_record(
-                    actor=actor,  # type: ignore[arg-type]  # audit_record takes a user or None
+                    actor=actor,
                     action="parcels.import",
                     instance=version,
                     after=report.summary(),

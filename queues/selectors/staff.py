@@ -6,7 +6,7 @@ answer as for a record that does not exist: nothing tells what lies outside one'
 The management commands and the expiry job are the operator's door and stay unscoped.
 """
 
-from django.contrib.auth.models import AbstractBaseUser, AnonymousUser, User
+from django.contrib.auth.models import AnonymousUser, User
 from django.db.models import Count, Q, QuerySet
 from django.shortcuts import get_object_or_404
 
@@ -22,13 +22,12 @@ MANAGE_QUEUES = capability("manage_queues")
 ALLOCATE_PLOTS = capability("allocate_plots")
 
 
-def staff_sees_every_queue(user: AbstractBaseUser | AnonymousUser) -> bool:
+def staff_sees_every_queue(user: User | AnonymousUser) -> bool:
     """Superusers and administrators (who manage staff) see every settlement's queues."""
-    # is_superuser and has_perm come with PermissionsMixin, which AbstractBaseUser lacks.
-    return bool(user.is_superuser or user.has_perm(capability("manage_staff")))  # type: ignore[union-attr]
+    return bool(user.is_superuser or user.has_perm(capability("manage_staff")))
 
 
-def queues_for_staff(user: AbstractBaseUser | AnonymousUser) -> QuerySet[Queue]:
+def queues_for_staff(user: User | AnonymousUser) -> QuerySet[Queue]:
     """The queues a staff member may see and act on: those of their settlements."""
     queues = Queue.objects.all()
     if staff_sees_every_queue(user):
@@ -40,14 +39,14 @@ def queues_for_staff(user: AbstractBaseUser | AnonymousUser) -> QuerySet[Queue]:
     )
 
 
-def queue_get_for_staff(*, user: AbstractBaseUser | AnonymousUser, slug: str) -> Queue:
+def queue_get_for_staff(*, user: User | AnonymousUser, slug: str) -> Queue:
     """A queue of the staff member's settlements by its code; 404 otherwise."""
     return get_object_or_404(
         queues_for_staff(user).select_related("settlement", "purpose"), slug=slug
     )
 
 
-def application_get_for_staff(*, user: AbstractBaseUser | AnonymousUser, pk: int) -> Application:
+def application_get_for_staff(*, user: User | AnonymousUser, pk: int) -> Application:
     """An application in one of the staff member's settlements' queues; 404 otherwise."""
     return get_object_or_404(
         Application.objects.filter(queue__in=queues_for_staff(user)).select_related(
@@ -57,7 +56,7 @@ def application_get_for_staff(*, user: AbstractBaseUser | AnonymousUser, pk: int
     )
 
 
-def offer_get_for_staff(*, user: AbstractBaseUser | AnonymousUser, pk: int) -> Offer:
+def offer_get_for_staff(*, user: User | AnonymousUser, pk: int) -> Offer:
     """An offer in one of the staff member's settlements' queues; 404 otherwise."""
     return get_object_or_404(
         Offer.objects.filter(application__queue__in=queues_for_staff(user)).select_related(
@@ -100,7 +99,7 @@ def applications_with_masked_iin(applications: list[Application]) -> list[Applic
     that request is audited: services.applications.application_iin_read)."""
     for application in applications:
         # An attribute for the page only: no model field holds the masked IIN.
-        application.iin = iin_masked(application)  # type: ignore[attr-defined]
+        application.iin = iin_masked(application)  # type: ignore[attr-defined]  # see above
     return applications
 
 

@@ -125,7 +125,9 @@ def hearing_detail(request: HttpRequest, key: str) -> HttpResponse:
         request.GET.get("page")
     )
     for comment in comments:
-        comment.public_name = comment.pseudonym(hearing.territory_name)  # type: ignore[attr-defined]
+        # An attribute for the page only: the pseudonym is no field of the model.
+        name = comment.pseudonym(hearing.territory_name)
+        comment.public_name = name  # type: ignore[attr-defined]  # see above
     return render(
         request,
         "hearings/public/detail.html",

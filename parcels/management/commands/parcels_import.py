@@ -1,5 +1,5 @@
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from django.contrib.auth.models import User
 from django.core.management.base import BaseCommand, CommandError, CommandParser
@@ -86,7 +86,7 @@ class Command(BaseCommand):
             if user is None:
                 raise CommandError(f"No user named {options['user']}.")
         values = {}
-        for pair in options["purpose_value"]:  # type: ignore[attr-defined]
+        for pair in cast(list[str], options["purpose_value"]):  # argparse's append: a list
             value, sep, code = str(pair).rpartition("=")
             if not sep:
                 raise CommandError(f"--purpose-value {pair}: write VALUE=CODE.")

@@ -62,7 +62,8 @@ def queue_detail(request: HttpRequest, slug: str) -> HttpResponse:
     positions = application_positions(queue.pk, rows + head)
     for application in rows + head:
         # An attribute for the page only: a place in line is no field of the model.
-        application.position = positions.get(application.pk)  # type: ignore[attr-defined]
+        place = positions.get(application.pk)
+        application.position = place  # type: ignore[attr-defined]  # see above
     can_allocate = request.user.has_perm(ALLOCATE_PLOTS)
     return render(
         request,
